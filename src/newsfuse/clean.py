@@ -1,0 +1,199 @@
+"""The clean stage: remove scraping debris line by line, keep what was removed, never a sentence."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import ClassVar
+
+from newsfuse.clean_rules import (
+    BULLET,
+    DATELINE,
+    LEADING_DASH,
+    MINOR_WORDS,
+    PATTERN_RULES,
+    TERMINAL,
+    TRANSCRIPT_LABEL,
+    WORD,
+)
+from newsfuse.model import RemovedLine
+
+# Rules whose matches are only debris near the end of an article (a bio mid-story may be news).
+TAIL_ONLY_RULES = frozenset({"bio"})
+TAIL_LINES = 4
+# Short-pattern rules that must not take a long line that reads like a sentence.
+SHORT_RULES = {"credit": 12, "byline": 16, "gallery": 14, "video": 24, "furniture": 30,
+               "promo": 30, "ad": 12}
+RECURRING_MAX_SHARE = 0.4
+RECURRING_MAX_WORDS = 40
+REPEAT_CONTAINMENT = 0.85
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """The cleaned text, the removed lines, and a byline found on the way."""
+
+    text: str
+    removed: tuple[RemovedLine, ...]
+    author: str | None = None
+
+
+def line_key(line: str) -> str:
+    """A short hash of a normalised line, for counting repeats across a source's articles."""
+    folded = " ".join(_TOKEN.findall(unicodedata.normalize("NFKC", line).casefold()))
+    return hashlib.sha1(folded.encode("utf-8")).hexdigest()[:16]
+
+
+def line_keys(text: str) -> set[str]:
+    """Keys of the article's short lines, counted per source to find recurring furniture."""
+    return {line_key(line) for line in text.split("\n")
+            if line.strip() and len(line.split()) <= RECURRING_MAX_WORDS}
+
+
+def clean_text(text: str, title: str | None = None,
+               recurring: Collection[str] = frozenset()) -> CleanResult:
+    """Clean one article's text; `recurring` holds line keys its source repeats across articles."""
+    lines = [unicodedata.normalize("NFC", raw).strip() for raw in text.split("\n")]
+    content = [i for i, line in enumerate(lines) if line]
+    verdicts: dict[int, str] = {}
+    shouting = _mostly_upper(text)
+    tail = set(content[-TAIL_LINES:])
+    for index in content:
+        rule = classify_line(lines[index], index in tail, shouting)
+        if rule:
+            verdicts[index] = rule
+    _mark_headline_repeats(lines, content, title, verdicts)
+    _mark_repeats(lines, content, verdicts)
+    _mark_recurring(lines, content, recurring, verdicts)
+    return _assemble(lines, content, verdicts)
+
+
+def classify_line(line: str, in_tail: bool = True, shouting: bool = False) -> str | None:
+    """The debris rule a single line matches, or None for body text."""
+    bare = BULLET.sub("", line).strip() if not TRANSCRIPT_LABEL.match(line) else line
+    words = len(bare.split())
+    for name, pattern in PATTERN_RULES:
+        if name in TAIL_ONLY_RULES and not in_tail:
+            continue
+        if name in SHORT_RULES and words > SHORT_RULES[name]:
+            continue
+        if pattern.search(bare):
+            return name
+    if not shouting and looks_like_headline(bare):
+        return "related"
+    return None
+
+
+def looks_like_headline(line: str) -> bool:
+    """A Title Case or ALL CAPS line that is not a sentence: a related-story headline."""
+    if TERMINAL.search(line) or line.endswith(":") or TRANSCRIPT_LABEL.match(line):
+        return False
+    words = WORD.findall(line)
+    if len(words) < 2 or len(line.split()) > 30:
+        return False
+    if DATELINE.match(line) and re.search(r"[-–—]\s+[A-Z][a-z]", line):
+        return False
+    letters = [c for c in line if c.isalpha()]
+    if len(words) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+        return True
+    major = [w for w in words if w.lower().strip(".'’") not in MINOR_WORDS]
+    if len(words) < 3 or len(major) < 2:
+        return False
+    capitalised = sum(w[0].isupper() for w in major)
+    return capitalised / len(major) >= 0.85 and capitalised >= 3
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text[:5000] if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
+
+
+def _normal(line: str) -> str:
+    return " ".join(_TOKEN.findall(BULLET.sub("", line).casefold()))
+
+
+def _mark_headline_repeats(lines: list[str], content: list[int], title: str | None,
+                           verdicts: dict[int, str]) -> None:
+    if not title:
+        return
+    wanted = _normal(title)
+    for index in content[:6]:
+        if wanted and _normal(lines[index]) == wanted:
+            verdicts[index] = "headline_repeat"
+
+
+def _mark_repeats(lines: list[str], content: list[int], verdicts: dict[int, str]) -> None:
+    """A line that another kept line already says (key points, caption copies) goes.
+
+    Of two near-copies the bullet goes before the paragraph, else the shorter, else the later.
+    """
+    tokens = {i: set(_normal(lines[i]).split()) for i in content if i not in verdicts}
+    kept = [i for i in content if i not in verdicts and len(tokens[i]) >= 5]
+    for index in kept:
+        for other in kept:
+            if other == index or other in verdicts or index in verdicts:
+                continue
+            if _overlap(tokens[index], tokens[other]) < REPEAT_CONTAINMENT:
+                continue
+            if _yields(lines, tokens, index, other):
+                verdicts[index] = "repeat"
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / min(len(a), len(b))
+
+
+def _yields(lines: list[str], tokens: dict[int, set[str]], index: int, other: int) -> bool:
+    """Whether line `index` is the copy to drop in favour of line `other`."""
+    bullet, other_bullet = bool(BULLET.match(lines[index])), bool(BULLET.match(lines[other]))
+    if bullet != other_bullet:
+        return bullet
+    if len(tokens[index]) != len(tokens[other]):
+        return len(tokens[index]) < len(tokens[other])
+    return index > other
+
+
+def _mark_recurring(lines: list[str], content: list[int], recurring: Collection[str],
+                    verdicts: dict[int, str]) -> None:
+    if not recurring:
+        return
+    hits = [i for i in content if i not in verdicts and line_key(lines[i]) in recurring]
+    # When most lines recur, this is a reprint of the source's own story, not furniture.
+    if len(hits) > RECURRING_MAX_SHARE * max(1, len(content)):
+        return
+    for index in hits:
+        verdicts[index] = "recurring"
+
+
+def _assemble(lines: list[str], content: list[int], verdicts: dict[int, str]) -> CleanResult:
+    kept: list[str] = []
+    removed: list[RemovedLine] = []
+    author: str | None = None
+    for index in content:
+        line = lines[index]
+        rule = verdicts.get(index)
+        if rule is None:
+            kept.append(LEADING_DASH.sub("", line))
+            continue
+        removed.append(RemovedLine(text=line, rule=rule, line=index))
+        if rule == "byline" and author is None:
+            author = _byline_author(line)
+    return CleanResult("\n\n".join(kept), tuple(removed), author)
+
+
+def _byline_author(line: str) -> str | None:
+    name = re.sub(r"^(by|words by|story by|text by)\s+", "", line, flags=re.IGNORECASE)
+    name = re.split(r"\s*[|–—]\s*|,\s*(?=[a-z]|senior|chief|staff)", name)[0].strip(" .,")
+    return name or None
+
+
+class CleanStage:
+    """Stage metadata for the cleaner (the runner calls `clean_text` per article)."""
+
+    name: ClassVar[str] = "clean.lines.v1"
+    requires: ClassVar[frozenset[str]] = frozenset({"raw_text"})
+    provides: ClassVar[frozenset[str]] = frozenset({"text", "removed"})

@@ -1,0 +1,274 @@
+"""The command line: thin Typer wrappers over the library; data to stdout, logs to stderr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from newsfuse import __version__
+from newsfuse.errors import NewsfuseError, UsageError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Group news articles into events and show where the sources disagree.")
+db_app = typer.Typer(help="Store maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DbOpt = Annotated[str | None, typer.Option("--db", envvar="NEWSFUSE_DB",
+                                           help="Store file (default ./newsfuse.db).")]
+PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders of articles.")]
+SourceOpt = Annotated[str | None, typer.Option(help="Outlet for inputs that do not name one.")]
+PublishedOpt = Annotated[str | None, typer.Option(help="Publication date for undated inputs.")]
+ModelOpt = Annotated[str | None, typer.Option("--nlp-model", help="spaCy pipeline name or path.")]
+WorkersOpt = Annotated[int, typer.Option(help="NLP worker processes (0 = automatic).")]
+_state = {"debug": False, "quiet": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsfuse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks on errors.")] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="More log output.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress or summaries.")] = False,
+) -> None:
+    """newsfuse: articles in, events out."""
+    _state.update(debug=debug, quiet=quiet)
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    from rich.console import Console
+    from rich.logging import RichHandler
+
+    logging.basicConfig(level=level, format="%(message)s", force=True,
+                        handlers=[RichHandler(console=Console(stderr=True), show_path=False)])
+
+
+def _settings(source: str | None, published: str | None, model: str | None,
+              workers: int) -> Any:
+    from newsfuse.ingest import InputOptions
+    from newsfuse.pipeline import PipelineSettings
+
+    if workers < 0:
+        raise UsageError("--workers must be 0 (automatic) or more.")
+    return PipelineSettings(inputs=InputOptions(source=source, published=published),
+                            nlp_model=model, workers=workers)
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    """A rich progress bar on stderr when it is a terminal; otherwise nothing."""
+    if _state["quiet"] or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+    from rich.progress import TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True),
+                  transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def advance(stage: str, n: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], advance=n, total=total)
+
+        yield advance
+
+
+def _finish(report: Any) -> None:
+    if not _state["quiet"]:
+        typer.echo(report.summary(), err=True)
+        for rejection in report.rejected[:20]:
+            typer.echo(f"  rejected {rejection.origin}: [{rejection.code}] {rejection.reason}",
+                       err=True)
+        if len(report.rejected) > 20:
+            typer.echo(f"  … and {len(report.rejected) - 20} more ('newsfuse rejected')", err=True)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyze(paths: PathsArg,
+            output: Annotated[str, typer.Option("-o", "--output", help="Report file: .html, .md, "
+                                                ".json, .jsonl or .csv.")] = "report.html",
+            source: SourceOpt = None, published: PublishedOpt = None, nlp_model: ModelOpt = None,
+            workers: WorkersOpt = 0) -> None:
+    """Run everything on a temporary store and write a report."""
+    from newsfuse.pipeline import analyze as run
+
+    with _progress() as progress:
+        report = run(paths, output, _settings(source, published, nlp_model, workers), progress)
+    if not _state["quiet"]:
+        typer.echo(f"wrote {output}", err=True)
+    _finish(report)
+
+
+@app.command()
+def ingest(paths: PathsArg, db: DbOpt = None, source: SourceOpt = None,
+           published: PublishedOpt = None, nlp_model: ModelOpt = None,
+           workers: WorkersOpt = 0) -> None:
+    """Add articles to a lasting store (idempotent; re-run after a crash to complete)."""
+    from newsfuse.pipeline import ingest as run
+    from newsfuse.store import open_store
+
+    store = open_store(db)
+    try:
+        with _progress() as progress:
+            report = run(paths, store, _settings(source, published, nlp_model, workers), progress)
+    finally:
+        store.close()
+    _finish(report)
+
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format.")]
+
+
+@app.command()
+def events(db: DbOpt = None, fmt: FormatOpt = "table",
+           limit: Annotated[int, typer.Option(help="At most this many events.")] = 50) -> None:
+    """List events, newest first."""
+    from newsfuse.store import open_store
+
+    store = open_store(db, create=False)
+    rows = [{"id": e.id, "start": e.start, "end": e.end, "articles": e.n_articles,
+             "title": e.title} for e in store.events(limit)]
+    store.close()
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "table":
+        for row in rows:
+            typer.echo(f"{row['id']}  {row['start'] or 'undated':10}  {row['articles']:>3}  "
+                       f"{row['title'] or ''}")
+    else:
+        raise UsageError(f"unknown format {fmt!r} for events; use table, json or jsonl.")
+
+
+@app.command()
+def show(event_id: Annotated[str, typer.Argument(help="Event id (a unique prefix is enough).")],
+         db: DbOpt = None, fmt: FormatOpt = "md") -> None:
+    """One event's dossier (md, json or html)."""
+    from newsfuse.export import event_document, render
+    from newsfuse.store import open_store
+
+    store = open_store(db, create=False)
+    try:
+        typer.echo(render(event_document(store, event_id), fmt), nl=False)
+    finally:
+        store.close()
+
+
+@app.command()
+def export(db: DbOpt = None, fmt: FormatOpt = "json",
+           what: Annotated[str, typer.Option(help="events or articles (jsonl).")] = "events",
+           output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                       help="File (default stdout).")] = None,
+           ) -> None:
+    """Export the store: json (newsfuse/1), jsonl, md, html or csv."""
+    from newsfuse.export import build_document, render
+    from newsfuse.store import open_store
+
+    if what not in ("events", "articles"):
+        raise UsageError("--what must be 'events' or 'articles'.")
+    store = open_store(db, create=False)
+    try:
+        text = render(build_document(store), fmt, what)
+    finally:
+        store.close()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+def rejected(db: DbOpt = None, fmt: FormatOpt = "table") -> None:
+    """What was refused, and why."""
+    from newsfuse.store import open_store
+
+    store = open_store(db, create=False)
+    rows = store.rejections()
+    store.close()
+    for row in rows:
+        if fmt == "jsonl":
+            typer.echo(row.model_dump_json())
+        else:
+            typer.echo(f"{row.code}  {row.stage:7}  {row.origin}  {row.reason}")
+
+
+@app.command()
+def explain(article_id: Annotated[str, typer.Argument(help="Article id.")], db: DbOpt = None,
+            fmt: FormatOpt = "text") -> None:
+    """Why an article is in its event: score, reasons and the runner-up."""
+    from newsfuse.errors import NotFound
+    from newsfuse.store import open_store
+
+    store = open_store(db, create=False)
+    try:
+        assignment = store.assignment(article_id)
+        if assignment is None:
+            raise NotFound(f"no article with id {article_id!r}.")
+    finally:
+        store.close()
+    if fmt == "json":
+        typer.echo(assignment.model_dump_json(indent=2))
+        return
+    verb = "started" if assignment.new_event else "joined"
+    typer.echo(f"{article_id} {verb} {assignment.event_id} (score {assignment.score:.3f})")
+    for reason in assignment.reasons:
+        typer.echo(f"  {reason.weight:+.3f}  {reason.kind}: {reason.value}")
+    if assignment.runner_up:
+        typer.echo(f"  runner-up {assignment.runner_up} (score {assignment.runner_up_score:.3f})")
+
+
+@db_app.command("migrate")
+def migrate(db: DbOpt = None) -> None:
+    """Create the store or bring its schema up to date."""
+    from newsfuse.store import open_store, resolve_db
+
+    store = open_store(db)
+    version = store.migrate()
+    store.close()
+    typer.echo(f"{resolve_db(db)}: schema version {version}", err=True)
+
+
+def main() -> None:
+    """Entry point: run the app, turning newsfuse errors into one sentence and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except NewsfuseError as exc:
+        if _state["debug"]:
+            raise
+        typer.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the CLI's last resort: one sentence unless --debug
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if _state["debug"]:
+            raise
+        typer.echo(f"Error [NF999]: unexpected {type(exc).__name__}: {exc} (rerun with --debug "
+                   "for the traceback)", err=True)
+        sys.exit(1)

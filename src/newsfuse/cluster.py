@@ -1,0 +1,255 @@
+"""The cluster stage: online grouping of articles into events, in time order, with reasons."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from newsfuse.features import ArticleFeatures, rarity
+from newsfuse.model import Assignment, Reason, event_id_for
+from newsfuse.store import EventRecord
+
+MAX_EVENT_TERMS = 300
+MAX_CANDIDATES = 40
+
+
+@dataclass(frozen=True)
+class GroupingConfig:
+    """Weights of the grouping score; documented in docs/grouping.md, tuned on dev sets only."""
+
+    text: float = 0.6
+    people: float = 0.2
+    places: float = 0.1
+    orgs: float = 0.1
+    numbers: float = 0.05
+    people_conflict: float = 0.2
+    number_conflict: float = 0.05
+    date_gap: float = 0.15
+    threshold: float = 0.4
+    max_gap_days: int = 10
+
+
+@dataclass
+class Scored:
+    """One candidate event's score for an article, with the parts that made it."""
+
+    event_id: str
+    score: float
+    reasons: list[Reason]
+
+
+class OnlineGrouper:
+    """Assign articles one at a time to the best-matching open event, or start a new one."""
+
+    name: ClassVar[str] = "cluster.online.v1"
+    requires: ClassVar[frozenset[str]] = frozenset({"terms", "entities", "quantities"})
+    provides: ClassVar[frozenset[str]] = frozenset({"event"})
+
+    def __init__(self, config: GroupingConfig | None = None) -> None:
+        self.config = config or GroupingConfig()
+        self.events_: dict[str, EventRecord] = {}
+        self.index_: dict[str, set[str]] = defaultdict(set)
+        self.dirty_: set[str] = set()
+
+    def load(self, records: list[EventRecord]) -> OnlineGrouper:
+        """Resume from stored events."""
+        for record in records:
+            self.events_[record.id] = record
+            self._index(record)
+        return self
+
+    def partial_fit(self, features: ArticleFeatures, seq: int, title: str | None,
+                    duplicate_event: str | None = None) -> Assignment:
+        """Place one article; a near-duplicate joins its original's event."""
+        if duplicate_event and duplicate_event in self.events_:
+            self._add(self.events_[duplicate_event], features, seq, title, count_features=False)
+            return Assignment(article_id=features.article_id, event_id=duplicate_event,
+                              score=1.0, new_event=False,
+                              reasons=(Reason(kind="duplicate", value="copy of an earlier article",
+                                              weight=1.0),))
+        ranked = sorted((self.score(features, self.events_[e]) for e in self.candidates(features)),
+                        key=lambda s: (-s.score, s.event_id))
+        best = ranked[0] if ranked else None
+        runner = ranked[1] if len(ranked) > 1 else None
+        if best is not None and best.score >= self.config.threshold:
+            self._add(self.events_[best.event_id], features, seq, title)
+            return Assignment(article_id=features.article_id, event_id=best.event_id,
+                              score=round(best.score, 4), new_event=False,
+                              reasons=tuple(best.reasons),
+                              runner_up=runner.event_id if runner else None,
+                              runner_up_score=round(runner.score, 4) if runner else None)
+        record = self._start(features, seq, title)
+        reasons = [Reason(kind="new", value="no open event matched", weight=0.0)]
+        if best is not None:
+            reasons.append(Reason(kind="closest", value=best.event_id, weight=round(best.score, 4)))
+        return Assignment(article_id=features.article_id, event_id=record.id, score=0.0,
+                          new_event=True, reasons=tuple(reasons),
+                          runner_up=best.event_id if best else None,
+                          runner_up_score=round(best.score, 4) if best else None)
+
+    def candidates(self, features: ArticleFeatures) -> list[str]:
+        """Open events that share an index key with the article, most shared keys first."""
+        hits: dict[str, int] = defaultdict(int)
+        for key in features.index_keys():
+            for event_id in self.index_.get(key, ()):
+                hits[event_id] += 1
+        open_ids = [e for e in hits if self._is_open(self.events_[e], features.date)]
+        open_ids.sort(key=lambda e: (-hits[e], e))
+        return open_ids[:MAX_CANDIDATES]
+
+    def _is_open(self, record: EventRecord, day: str | None) -> bool:
+        if not day or not record.start or not record.end:
+            return True
+        return _gap_days(day, record.start, record.end) <= self.config.max_gap_days
+
+    def score(self, features: ArticleFeatures, record: EventRecord) -> Scored:
+        """The match score of an article against one event, with its reasons."""
+        state, cfg = record.state, self.config
+        reasons: list[Reason] = []
+        text, shared_terms = _cosine(features.terms, state["terms"])
+        total = cfg.text * text
+        reasons.append(Reason(kind="terms", value=", ".join(shared_terms), weight=cfg.text * text))
+        for kind, weight, mine in (("people", cfg.people, features.people),
+                                   ("places", cfg.places, features.places),
+                                   ("orgs", cfg.orgs, features.orgs)):
+            overlap, shared = _overlap(mine, state[kind])
+            total += weight * overlap
+            if shared:
+                names = [mine[k] for k in shared]
+                reasons.append(Reason(kind=kind, value=", ".join(names), weight=weight * overlap))
+        total += self._numbers(features, state, reasons)
+        total -= self._people_conflict(features, state, reasons)
+        total -= self._date_penalty(features, record, reasons)
+        reasons.sort(key=lambda r: -abs(r.weight))
+        rounded = [Reason(kind=r.kind, value=r.value, weight=round(r.weight, 4)) for r in reasons]
+        return Scored(record.id, total, rounded[:6])
+
+    def _numbers(self, features: ArticleFeatures, state: dict[str, Any],
+                 reasons: list[Reason]) -> float:
+        theirs = state["quantities"]
+        shared = sorted(q for q in features.quantities if q in theirs)
+        nouns = {q.split(":")[0] for q in theirs}
+        conflicts = sorted(q for q in features.quantities
+                           if q not in theirs and q.split(":")[0] in nouns)
+        value = self.config.numbers * min(1.0, len(shared) / 2)
+        penalty = self.config.number_conflict * min(1.0, len(conflicts) / 2)
+        if shared:
+            reasons.append(Reason(kind="numbers", value=", ".join(shared), weight=value))
+        if conflicts:
+            reasons.append(Reason(kind="numbers_differ", value=", ".join(conflicts),
+                                  weight=-penalty))
+        return value - penalty
+
+    def _people_conflict(self, features: ArticleFeatures, state: dict[str, Any],
+                         reasons: list[Reason]) -> float:
+        """Each side's leading people (named twice or more) are absent from the other side."""
+        mine = {k for k, c in features.person_counts.items() if c >= 2}
+        theirs = {k for k, c in state["people"].items() if c >= 2 * max(1, state["n"]) ** 0.5}
+        newcomers = mine - set(state["people"])
+        missing = theirs - set(features.people)
+        if not newcomers or not missing or (mine & theirs):
+            return 0.0
+        share = min(len(newcomers) / len(mine), len(missing) / len(theirs))
+        penalty = self.config.people_conflict * share
+        names = ", ".join(sorted(features.people[k] for k in newcomers))
+        reasons.append(Reason(kind="people_differ", value=names, weight=-penalty))
+        return penalty
+
+    def _date_penalty(self, features: ArticleFeatures, record: EventRecord,
+                      reasons: list[Reason]) -> float:
+        if not features.date or not record.start or not record.end:
+            return 0.0
+        gap = _gap_days(features.date, record.start, record.end)
+        if gap <= 1:
+            return 0.0
+        penalty = self.config.date_gap * min(1.0, gap / self.config.max_gap_days)
+        reasons.append(Reason(kind="date_gap", value=f"{gap} days", weight=-penalty))
+        return penalty
+
+    def _start(self, features: ArticleFeatures, seq: int, title: str | None) -> EventRecord:
+        state: dict[str, Any] = {"terms": {}, "people": {}, "names": {}, "places": {}, "orgs": {},
+                                 "quantities": {}, "n": 0}
+        record = EventRecord(id=event_id_for(features.article_id), title=title, start=None,
+                             end=None, n_articles=0, first_seq=seq, last_seq=seq, state=state)
+        self.events_[record.id] = record
+        self._add(record, features, seq, title)
+        return record
+
+    def _add(self, record: EventRecord, features: ArticleFeatures, seq: int, title: str | None,
+             count_features: bool = True) -> None:
+        state = record.state
+        record.n_articles += 1
+        record.last_seq = max(record.last_seq, seq)
+        record.title = record.title or title
+        if features.date:
+            record.start = min(record.start or features.date, features.date)
+            record.end = max(record.end or features.date, features.date)
+        if count_features:
+            _merge_features(state, features)
+        self._index(record)
+        self.dirty_.add(record.id)
+
+    def _index(self, record: EventRecord) -> None:
+        state = record.state
+        keys = {f"p:{k}" for k in state["people"]} | {f"o:{k}" for k in state["orgs"]}
+        keys |= {f"g:{k}" for k in state["places"]}
+        keys |= {f"t:{t}" for t in sorted(state["terms"], key=lambda t: -state["terms"][t])[:40]}
+        for key in keys:
+            self.index_[key].add(record.id)
+
+    def take_dirty(self) -> list[EventRecord]:
+        """Events changed since the last call, for the runner to write."""
+        changed = [self.events_[e] for e in sorted(self.dirty_)]
+        self.dirty_.clear()
+        return changed
+
+
+def _merge_features(state: dict[str, Any], features: ArticleFeatures) -> None:
+    terms = state["terms"]
+    for term, weight in features.terms.items():
+        terms[term] = terms.get(term, 0.0) + weight
+    if len(terms) > MAX_EVENT_TERMS:
+        kept = sorted(terms, key=lambda t: (-terms[t], t))[:MAX_EVENT_TERMS]
+        state["terms"] = {t: round(terms[t], 5) for t in kept}
+    for kind, found in (("people", features.person_counts), ("places", features.places),
+                        ("orgs", features.orgs)):
+        bucket = state[kind]
+        for key, value in found.items():
+            bucket[key] = bucket.get(key, 0) + (value if isinstance(value, int) else 1)
+    state["names"].update({k: v for k, v in features.people.items() if k not in state["names"]})
+    for quantity in features.quantities:
+        state["quantities"][quantity] = state["quantities"].get(quantity, 0) + 1
+    state["n"] = state.get("n", 0) + 1
+
+
+def _cosine(terms: dict[str, float], centroid: dict[str, float]) -> tuple[float, list[str]]:
+    norm = math.sqrt(sum(w * w for w in centroid.values()))
+    if not norm:
+        return 0.0, []
+    products = {t: w * centroid[t] for t, w in terms.items() if t in centroid}
+    top = sorted(products, key=lambda t: (-products[t], t))[:5]
+    return sum(products.values()) / norm, top
+
+
+def _overlap(mine: dict[str, str], theirs: dict[str, int]) -> tuple[float, list[str]]:
+    """Rarity-weighted share of the smaller side's keys found on the other side."""
+    if not mine or not theirs:
+        return 0.0, []
+    shared = sorted(k for k in mine if k in theirs)
+    weight = lambda keys: sum(rarity(k.split()[-1]) for k in keys)  # noqa: E731
+    smaller = min(weight(mine), weight(theirs))
+    return (weight(shared) / smaller if smaller else 0.0), shared
+
+
+def _gap_days(day: str, start: str, end: str) -> int:
+    """Days from `day` to the interval [start, end] (0 inside it)."""
+    when, first, last = (date.fromisoformat(x[:10]) for x in (day, start, end))
+    if when < first:
+        return (first - when).days
+    return max(0, (when - last).days)
+
+
+ClusterStage = OnlineGrouper

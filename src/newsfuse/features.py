@@ -1,0 +1,89 @@
+"""Grouping features of one article: weighted terms, named people, organisations, places, numbers."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from newsfuse.model import Analysis, Article
+
+PERSON = "PERSON"
+ORG_LABELS = frozenset({"ORG", "NORP"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+TOP_TERMS = 25
+_LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s$")
+_NON_WORD = re.compile(r"[^\w\s-]")
+
+
+@lru_cache(maxsize=200_000)
+def rarity(word: str) -> float:
+    """How informative a word is in general English: 8 minus its Zipf frequency, at least 0.5."""
+    from wordfreq import zipf_frequency
+
+    return max(0.5, 8.0 - zipf_frequency(word, "en"))
+
+
+@dataclass
+class ArticleFeatures:
+    """What the grouper compares: a unit term vector, entity keys, counted numbers, a date."""
+
+    article_id: str
+    terms: dict[str, float]
+    people: dict[str, str] = field(default_factory=dict)
+    orgs: dict[str, str] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
+    person_counts: dict[str, int] = field(default_factory=dict)
+    quantities: set[str] = field(default_factory=set)
+    date: str | None = None
+
+    def index_keys(self) -> set[str]:
+        """Keys under which this article is looked up in the candidate index."""
+        keys = {f"p:{k}" for k in self.people} | {f"o:{k}" for k in self.orgs}
+        keys |= {f"g:{k}" for k in self.places}
+        top = sorted(self.terms, key=lambda t: (-self.terms[t], t))[:TOP_TERMS]
+        return keys | {f"t:{t}" for t in top}
+
+
+def entity_key(text: str) -> str:
+    """A normalised key for an entity mention ("the Pentagon's" -> "pentagon")."""
+    text = _POSSESSIVE.sub("", _LEADING.sub("", text.strip()))
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+def person_key(text: str) -> str:
+    """People are keyed by surname, so that "Lloyd Austin" and "Austin" meet."""
+    parts = entity_key(text).split()
+    return parts[-1] if parts else ""
+
+
+def features_of(article: Article, analysis: Analysis) -> ArticleFeatures:
+    """Build the grouping features of one analysed article."""
+    weights = {t: (1 + math.log(c)) * rarity(t) for t, c in analysis.terms.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    features = ArticleFeatures(article_id=article.id,
+                               terms={t: w / norm for t, w in weights.items()},
+                               date=article.published_date)
+    for entity in analysis.entities:
+        _add_entity(features, entity.label, entity.text)
+    features.quantities = {f"{q.noun}:{q.value:g}" for q in analysis.quantities}
+    return features
+
+
+def _add_entity(features: ArticleFeatures, label: str, text: str) -> None:
+    if label == PERSON:
+        key = person_key(text)
+        if len(key) > 1:
+            if key not in features.people or len(text) > len(features.people[key]):
+                features.people[key] = text.strip()
+            features.person_counts[key] = features.person_counts.get(key, 0) + 1
+    elif label in ORG_LABELS:
+        key = entity_key(text)
+        if len(key) > 1:
+            features.orgs.setdefault(key, text.strip())
+    elif label in PLACE_LABELS:
+        key = entity_key(text)
+        if len(key) > 1:
+            features.places.setdefault(key, text.strip())

