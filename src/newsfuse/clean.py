@@ -12,9 +12,12 @@ from typing import ClassVar
 from newsfuse.clean_rules import (
     BULLET,
     DATELINE,
+    EMBED_SIGNATURE,
+    FACT_LINE,
     LEADING_DASH,
     MINOR_WORDS,
     PATTERN_RULES,
+    SENTENCE_END,
     TERMINAL,
     TRANSCRIPT_LABEL,
     WORD,
@@ -27,9 +30,12 @@ TAIL_LINES = 4
 # Short-pattern rules that must not take a long line that reads like a sentence.
 SHORT_RULES = {"credit": 12, "byline": 16, "gallery": 14, "video": 24, "furniture": 30,
                "promo": 30, "ad": 12}
+BLOCK_RULES = frozenset({"video", "gallery", "furniture"})
+BLOCK_LABEL_WORDS = 4  # a bare label ("Now Playing", "More on this story") heads a block
 RECURRING_MAX_SHARE = 0.4
 RECURRING_MAX_WORDS = 40
-REPEAT_CONTAINMENT = 0.85
+REPEAT_CONTAINMENT = {True: 0.85, False: 0.95}  # bullet key points vs other lines
+REPEAT_MIN_TOKENS = 8
 _TOKEN = re.compile(r"\w+")
 
 
@@ -66,9 +72,10 @@ def clean_text(text: str, title: str | None = None,
         rule = classify_line(lines[index], index in tail, shouting)
         if rule:
             verdicts[index] = rule
-    _mark_headline_repeats(lines, content, title, verdicts)
-    _mark_repeats(lines, content, verdicts)
     _mark_recurring(lines, content, recurring, verdicts)
+    _mark_headline_repeats(lines, content, title, verdicts)
+    _mark_neighbours(lines, content, verdicts)
+    _mark_repeats(lines, content, verdicts)
     return _assemble(lines, content, verdicts)
 
 
@@ -107,6 +114,38 @@ def looks_like_headline(line: str) -> bool:
     return capitalised / len(major) >= 0.85 and capitalised >= 3
 
 
+def _mark_neighbours(lines: list[str], content: list[int], verdicts: dict[int, str]) -> None:
+    """Debris comes in blocks: titles after a player or link list, a post above its signature,
+    a breadcrumb above the story, and link lists that trail the story."""
+    for position, index in enumerate(content):
+        rule = verdicts.get(index)
+        if rule in BLOCK_RULES and len(lines[index].split()) <= BLOCK_LABEL_WORDS:
+            for follower in content[position + 1:]:
+                if follower in verdicts or not _fragment(lines[follower]):
+                    break
+                verdicts[follower] = rule
+        elif rule == "embed" and EMBED_SIGNATURE.match(lines[index]) and position:
+            before = content[position - 1]
+            if before not in verdicts and len(lines[before].split()) <= 60:
+                verdicts[before] = "embed"
+    first = content[0] if content else None
+    if first is not None and first not in verdicts and len(lines[first].split()) <= 3 and \
+            not TERMINAL.search(lines[first]) and not any(c.isdigit() for c in lines[first]):
+        verdicts[first] = "furniture"
+    for index in reversed(content):
+        if index in verdicts:
+            continue
+        if not _fragment(lines[index]) or FACT_LINE.search(lines[index]):
+            break
+        verdicts[index] = "related"
+
+
+def _fragment(line: str) -> bool:
+    """A short line that does not end a sentence with a full stop (titles, tags, questions)."""
+    return len(line.split()) <= 15 and not SENTENCE_END.search(line) and \
+        not TRANSCRIPT_LABEL.match(line)
+
+
 def _mostly_upper(text: str) -> bool:
     letters = [c for c in text[:5000] if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
@@ -132,12 +171,13 @@ def _mark_repeats(lines: list[str], content: list[int], verdicts: dict[int, str]
     Of two near-copies the bullet goes before the paragraph, else the shorter, else the later.
     """
     tokens = {i: set(_normal(lines[i]).split()) for i in content if i not in verdicts}
-    kept = [i for i in content if i not in verdicts and len(tokens[i]) >= 5]
+    kept = [i for i in content if i not in verdicts and len(tokens[i]) >= REPEAT_MIN_TOKENS]
     for index in kept:
         for other in kept:
             if other == index or other in verdicts or index in verdicts:
                 continue
-            if _overlap(tokens[index], tokens[other]) < REPEAT_CONTAINMENT:
+            either_bullet = bool(BULLET.match(lines[index]) or BULLET.match(lines[other]))
+            if _overlap(tokens[index], tokens[other]) < REPEAT_CONTAINMENT[either_bullet]:
                 continue
             if _yields(lines, tokens, index, other):
                 verdicts[index] = "repeat"

@@ -18,18 +18,19 @@ PATTERN_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"continue reading( the main story| below| the story)?|ad feedback|advertising|"
         r"scroll to continue( with content)?|article continues (below|after advertisement))$", _I)),
     ("promo", re.compile(
-        r"^(visit \S.{0,60}'s homepage for more stories|sign ?up (for|to|now)\b.{0,120}|"
+        r"^(visit \S.{0,60}'s homepage for more stories|sign ?up (for|to|now|here|today)\b.{0,120}|"
         r"subscribe( now| today| here)?( to|for)?\b.{0,100}|click here\b.{0,120}|"
         r"follow (us|me|him|her|them|@\w+|[A-Z][\w.' ]{1,40}) on (twitter|x|facebook|instagram|"
         r"threads|linkedin|tiktok|youtube|bluesky|telegram|whatsapp)\b.{0,80}|"
         r"share (this|on|via|the) (article|story|page|facebook|twitter|x|email|whatsapp|link)\b.{0,40}|"
-        r"(get|receive) (the latest|our|breaking)\b.{0,100}(newsletter|inbox|alerts?|app|updates)\.?|"
+        r"(get|receive) (the latest|our|breaking)\b.{0,100}(newsletter|inbox|alerts?|app|updates)"
+        r"\b.{0,60}|.{0,100}\b[\w.+-]+@[\w-]+\.[a-z][\w.]*[a-z]\.?|"
         r"download (our|the) .{0,40}app.{0,40}|"
         r"(have|got) a (news |story )?tip\??.{0,100}|send us (a|your) (tip|story|news).{0,80}|"
         r"contact (us|the (author|writer|reporter|newsroom))\b.{0,80}|"
         r"(email|e-mail) (us|the (author|writer|reporter|newsroom)) (at|on)\b.{0,80}|"
         r"(join|support) (our|the) .{0,40}(newsletter|community|journalism|membership).{0,60}|"
-        r"listen to (this|the) (article|story|episode|podcast)\b.{0,60}|"
+        r"listen to (this|the) (full )?(article|story|episode|podcast|interview)\b.{0,80}|"
         r"you (may|might) (also )?like.{0,20}|"
         r"recommended( for you| stories| reading)?|"
         r"(share|tweet|email|print|comment|comments|save|copy link|whatsapp|facebook|twitter|"
@@ -60,13 +61,19 @@ PATTERN_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"this video (is|can) .{0,80})$", _I)),
     ("caption", re.compile(
         r"^((file photo|file|photo|photograph|image|picture|pictured|illustration|"
-        r"image caption|caption)\s*[:\-–—]\s*\S.{0,400})$", _I)),
-    ("credit", re.compile(
+        r"image caption|caption)\s*[:\-–—]\s*\S.{0,400}|(image caption|caption),\s+\S.{0,400}|"
+        r".{10,400}[/ ]handout( via [\w ]{2,30})?\.?|.{10,400}\bvia (REUTERS|AFP|AP|EPA|UPI|"
+        r"Getty Images|[A-Z]{3,}( [A-Z]{3,})?)\.?)$", _I)),
+    ("caption", re.compile(
         r"((\b(REUTERS|AFP|AP|EPA|AAP|ANP|ANSA|DPA|UPI|Xinhua|Anadolu|Bloomberg|Getty|Pool|"
         r"AP Photo|NurPhoto|SOPA Images|[A-Z]{2,}( [A-Z]{2,}){0,3})\s*/\s*[A-Z][\w.'’-]+"
         r"( [A-Z][\w.'’-]+){0,3}(\s*/\s*[\w ]{2,30})?\s*\.?\s*\)?)|"
         r"\((AP|AFP|Reuters|Getty|EPA|Photo|Photograph|Image|Picture|Credit|Courtesy)\b[^)]{0,80}\)|"
-        r"(via |/ ?)?Getty Images|Shutterstock|Alamy( Stock Photo)?)\s*\.?$")),
+        r"(via |/ ?)?Getty Images|Shutterstock|Alamy( Stock Photo)?)\s*\.?$|"
+        r"[.!?”’\"]\s+(Photo|Photograph|Picture|Image|Credit|Illustration|Video)s?\s*:\s*[^.]{2,90}"
+        r"\.?$|\bin (this|an?) (undated )?(file|handout|undated|family|provided)? ?(photo|picture|"
+        r"image|photograph)( \w+){0,4}( (taken|released|provided|distributed|posted|shared|"
+        r"obtained|made available)( by)?[^.]{0,80})?\.?$")),
     ("credit", re.compile(
         r"^((photograph|photo|image|picture|credit|image source|images?|photos?)\s*[:,]\s*.{1,80}|"
         r"(courtesy of|photo by|photographs? by|pictures? by|image by)\s+.{1,80}|"
@@ -91,7 +98,9 @@ PATTERN_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("footer", re.compile(r"^.{0,200}\bcontributed (reporting )?to this (report|story|article)"
                           r"\.?$|^.{0,160}all rights reserved\.?.{0,160}$", _I)),
     ("bio", re.compile(
-        r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3} (is|was) an? ([\w-]+ ){0,4}(reporter|correspondent|"
+        r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3} covers [^.]{2,80} (for|at) [^.]{2,60}\.$")),
+    ("bio", re.compile(
+        r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3} (is|was) (an?|the) ([\w-]+ ){0,4}(reporter|correspondent|"
         r"writer|editor|journalist|columnist|producer|contributor|photographer|fellow)\b"
         r".{0,40}\b(at|for|with|of|covering|based|who)\b.{0,200}$")),
     ("update", re.compile(
@@ -114,4 +123,7 @@ TRANSCRIPT_LABEL = re.compile(r"^[A-Z][A-Z .'’-]{1,60}(,\s*[A-Z][A-Za-z .'’-
                               r"^(Q|A)\s*[:.]\s")
 DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,60}(\([^)]{1,40}\))?\s*[-–—]\s*\S")
 BULLET = re.compile(r"^\s*([•·●▪◦*]|-|\d{1,2}[.)])\s+")
+SENTENCE_END = re.compile(r"[.!…]['\"”’)\]]*$")
+EMBED_SIGNATURE = re.compile(r"^[—–-]\s*.{1,80}\(@\w{1,30}\)")
+FACT_LINE = re.compile(r"^\s*([•·●▪◦*-]|\d{1,2}[.)])\s|:\s*[\d$€£¥]")
 LEADING_DASH = re.compile(r"^\s*[–—-]\s+(?=[A-Z“\"])")
