@@ -63,10 +63,10 @@ def line_keys(text: str) -> set[str]:
 def clean_text(text: str, title: str | None = None,
                recurring: Collection[str] = frozenset()) -> CleanResult:
     """Clean one article's text; `recurring` holds line keys its source repeats across articles."""
-    lines = [unicodedata.normalize("NFC", raw).strip() for raw in text.split("\n")]
+    lines = [unicodedata.normalize("NFC", raw).strip() for raw in unwrap(text).split("\n")]
     content = [i for i, line in enumerate(lines) if line]
     verdicts: dict[int, str] = {}
-    shouting = _mostly_upper(text)
+    shouting = _mostly_upper("\n".join(lines))
     tail = set(content[-TAIL_LINES:])
     for index in content:
         rule = classify_line(lines[index], index in tail, shouting)
@@ -74,9 +74,33 @@ def clean_text(text: str, title: str | None = None,
             verdicts[index] = rule
     _mark_recurring(lines, content, recurring, verdicts)
     _mark_headline_repeats(lines, content, title, verdicts)
-    _mark_neighbours(lines, content, verdicts)
+    if not shouting:
+        _mark_neighbours(lines, content, verdicts)
     _mark_repeats(lines, content, verdicts)
     return _assemble(lines, content, verdicts)
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped paragraphs (fixed-width wire copy) into one line each."""
+    lines = [line.strip() for line in text.split("\n")]
+    filled = [line for line in lines if line]
+    blocks = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if len(filled) < 6 or len(blocks) < 2 or len(filled) < 2 * len(blocks):
+        return text
+    open_ended = sum(1 for line in filled if not SENTENCE_END.search(line))
+    widths = sorted(len(line) for line in filled)
+    if open_ended / len(filled) < 0.6 or not 30 <= widths[len(widths) // 2] <= 100:
+        return text
+    paragraphs, current = [], []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n".join(paragraphs)
 
 
 def classify_line(line: str, in_tail: bool = True, shouting: bool = False) -> str | None:
@@ -147,8 +171,19 @@ def _fragment(line: str) -> bool:
 
 
 def _mostly_upper(text: str) -> bool:
-    letters = [c for c in text[:5000] if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
+    """Whether the story's own sentences are in capitals (old wire copy), judged on sentence
+    lines only so that removing debris cannot change the verdict."""
+    sentences = [line for line in text.split("\n")
+                 if len(line.split()) >= 4 and SENTENCE_END.search(line.strip())]
+    if not sentences:
+        return False
+    upper = sum(1 for line in sentences if _upper_share(line) > 0.7)
+    return upper / len(sentences) > 0.5
+
+
+def _upper_share(line: str) -> float:
+    letters = [c for c in line if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
 def _normal(line: str) -> str:

@@ -182,8 +182,6 @@ def normalise_published(value: str | None) -> str | None:
         return None
     text = str(value).strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return datetime.strptime(text, "%Y-%m-%d").date().isoformat()
         from dateutil import parser as dateparser
 
         parsed = dateparser.parse(text)
@@ -193,6 +191,7 @@ def normalise_published(value: str | None) -> str | None:
         return None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    if (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) and len(text) <= 12:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or (
+            (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) and len(text) <= 12):
         return parsed.date().isoformat()
     return parsed.isoformat(timespec="seconds")

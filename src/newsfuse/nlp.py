@@ -23,14 +23,24 @@ NUMBER_WORDS = {w: i for i, w in enumerate(
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                      "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24})
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _NUMERIC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
 _nlp: Any = None
+_loaded: dict[str | None, Any] = {}
 
 
 def load_model(name: str | None = None) -> Any:
-    """Load the spaCy pipeline: `name` if given, else the official small English model or its copy."""
+    """Load the spaCy pipeline: `name` if given, else the official small English model or its copy.
+
+    Loaded pipelines are kept per process, so repeated in-process runs pay the load once.
+    """
+    if name in _loaded:
+        return _loaded[name]
+    _loaded[name] = _load(name)
+    return _loaded[name]
+
+
+def _load(name: str | None) -> Any:
     import spacy
 
     candidates = (name,) if name else DEFAULT_MODELS
