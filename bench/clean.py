@@ -14,11 +14,12 @@ from pathlib import Path
 from newsfuse.clean import clean_text, line_key, line_keys
 
 DATA = Path(__file__).parent / "data" / "clean" / "articles.jsonl"
+UNSEEN = DATA.with_name("heldout.jsonl")  # written separately and never inspected while tuning
 MIN_RECURRING = 3
 
 
-def load(held_out: bool | None) -> list[dict]:
-    rows = [json.loads(line) for line in DATA.read_text("utf-8").splitlines() if line.strip()]
+def load(held_out: bool | None, path: Path = DATA) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     if held_out is None:
         return rows
     return [r for r in rows if (int(r["id"].lstrip("c")) % 4 == 0) == held_out]
@@ -84,6 +85,15 @@ def main() -> None:
             for label, errors in (("removed body", fps), ("kept debris", fns)):
                 for row_id, kind, text in errors:
                     print(f"  {label}: {row_id} {kind}: {text[:110]}")
+    if UNSEEN.exists():
+        rows = load(None, UNSEEN)
+        unseen_recurring = recurring_by_source(rows)
+        p, r, _, _ = score(rows, lambda row: newsfuse_removed(row, unseen_recurring))
+        bp, br, _, _ = score(rows, baseline_removed)
+        debris = sum(line["debris"] for row in rows for line in row["lines"])
+        print(f"unseen set: {len(rows)} articles, {debris} debris lines ({UNSEEN.name})")
+        print(f"{'unseen':10} {'newsfuse':10} {p:9.3f} {r:7.3f}")
+        print(f"{'unseen':10} {'baseline':10} {bp:9.3f} {br:7.3f}")
     _ = line_key  # the key function the store uses; imported to keep one definition
 
 

@@ -135,7 +135,7 @@ def looks_like_headline(line: str) -> bool:
     if len(words) < 3 or len(major) < 2:
         return False
     capitalised = sum(w[0].isupper() for w in major)
-    return capitalised / len(major) >= 0.85 and capitalised >= 3
+    return bool(capitalised / len(major) >= 0.85 and capitalised >= 3)
 
 
 def _mark_neighbours(lines: list[str], content: list[int], verdicts: dict[int, str]) -> None:
@@ -167,7 +167,7 @@ def _mark_neighbours(lines: list[str], content: list[int], verdicts: dict[int, s
 def _fragment(line: str) -> bool:
     """A short line that does not end a sentence with a full stop (titles, tags, questions)."""
     return len(line.split()) <= 15 and not SENTENCE_END.search(line) and \
-        not TRANSCRIPT_LABEL.match(line)
+        TRANSCRIPT_LABEL.match(line) is None
 
 
 def _mostly_upper(text: str) -> bool:

@@ -118,7 +118,7 @@ PATTERN_RULES: list[tuple[str, re.Pattern[str]]] = [
 TERMINAL = re.compile(r"[.!?…]['\"”’)\]]*$|[\"”’]\s*$")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
 MINOR_WORDS = frozenset(
-    "a an and as at but by for from in into nor of on or over per the to up via with vs v".split())
+    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or", "over", "per", "the", "to", "up", "via", "with", "vs", "v"])
 TRANSCRIPT_LABEL = re.compile(r"^[A-Z][A-Z .'’-]{1,60}(,\s*[A-Z][A-Za-z .'’-]{1,60})?:\s*$|"
                               r"^(Q|A)\s*[:.]\s")
 DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,60}(\([^)]{1,40}\))?\s*[-–—]\s*\S")

@@ -72,8 +72,14 @@ def _progress() -> Iterator[Any]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-    from rich.progress import TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True),
@@ -250,7 +256,7 @@ def migrate(db: DbOpt = None) -> None:
 def main() -> None:
     """Entry point: run the app, turning newsfuse errors into one sentence and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except NewsfuseError as exc:
         if _state["debug"]:
             raise
@@ -272,3 +278,4 @@ def main() -> None:
         typer.echo(f"Error [NF999]: unexpected {type(exc).__name__}: {exc} (rerun with --debug "
                    "for the traceback)", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -239,9 +240,12 @@ def _overlap(mine: dict[str, str], theirs: dict[str, int]) -> tuple[float, list[
     if not mine or not theirs:
         return 0.0, []
     shared = sorted(k for k in mine if k in theirs)
-    weight = lambda keys: sum(rarity(k.split()[-1]) for k in keys)  # noqa: E731
-    smaller = min(weight(mine), weight(theirs))
-    return (weight(shared) / smaller if smaller else 0.0), shared
+    smaller = min(_weight(mine), _weight(theirs))
+    return (_weight(shared) / smaller if smaller else 0.0), shared
+
+
+def _weight(keys: Iterable[str]) -> float:
+    return sum(rarity(k.split()[-1]) for k in keys)
 
 
 def _gap_days(day: str, start: str, end: str) -> int:

@@ -1,4 +1,4 @@
-"""The dedupe stage: exact copies by hash, near-copies (reprints, edited wire copy) by MinHash/LSH."""
+"""The dedupe stage: exact copies by hash, near-copies (reprints, edited wires) by MinHash/LSH."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Grouping features of one article: weighted terms, named people, organisations, places, numbers."""
+"""Grouping features of an article: weighted terms, people, organisations, places, numbers."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -177,7 +177,7 @@ def event_id_for(first_article_id: str) -> str:
 
 
 def normalise_published(value: str | None) -> str | None:
-    """Parse a publication date into ISO form (date only when no time is given); None if unusable."""
+    """Parse a publication date to ISO form (date alone when no time is given); None if unusable."""
     if not value or not str(value).strip():
         return None
     text = str(value).strip()
@@ -193,5 +193,5 @@ def normalise_published(value: str | None) -> str | None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or (
             (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) and len(text) <= 12):
-        return parsed.date().isoformat()
-    return parsed.isoformat(timespec="seconds")
+        return str(parsed.date().isoformat())
+    return str(parsed.isoformat(timespec="seconds"))

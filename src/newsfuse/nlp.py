@@ -30,7 +30,7 @@ _loaded: dict[str | None, Any] = {}
 
 
 def load_model(name: str | None = None) -> Any:
-    """Load the spaCy pipeline: `name` if given, else the official small English model or its copy.
+    """Load the spaCy pipeline: `name`, else the official small English model or its copy.
 
     Loaded pipelines are kept per process, so repeated in-process runs pay the load once.
     """
@@ -55,7 +55,8 @@ def _load(name: str | None) -> Any:
 
 def model_name(nlp: Any) -> str:
     """A printable name and version of a loaded pipeline."""
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
 
 
 def init_worker(name: str | None) -> None:
@@ -65,11 +66,25 @@ def init_worker(name: str | None) -> None:
     _nlp = load_model(name)
 
 
-def analyze_batch(items: Sequence[tuple[str, str]]) -> list[Analysis]:
-    """Analyse (article id, text) pairs with the worker's model."""
+def analyze_batch(items: Sequence[tuple[str, str]]) -> list[Analysis | str]:
+    """Analyse (article id, text) pairs with the worker's model; a failure is a reason string."""
     if _nlp is None:
         init_worker(None)
-    return list(analyze_with(_nlp, items))
+    return safe_analyze(_nlp, items)
+
+
+def safe_analyze(nlp: Any, items: Sequence[tuple[str, str]]) -> list[Analysis | str]:
+    """Analyse a batch; if it fails, retry one by one so one bad text cannot sink the rest."""
+    try:
+        return list(analyze_with(nlp, items))
+    except Exception:  # spaCy can fail on pathological text: isolate the article that does
+        results: list[Analysis | str] = []
+        for item in items:
+            try:
+                results.extend(analyze_with(nlp, [item]))
+            except Exception as exc:  # recorded as a rejection by the runner
+                results.append(f"NLP failed: {type(exc).__name__}: {exc}"[:300])
+        return results
 
 
 def analyze_with(nlp: Any, items: Sequence[tuple[str, str]],
@@ -128,7 +143,8 @@ class NlpRunner:
         self._pool: Any = None
         self._local: Any = None
 
-    def map(self, batches: Iterable[Sequence[tuple[str, str]]]) -> Iterator[list[Analysis]]:
+    def map(self, batches: Iterable[Sequence[tuple[str, str]]],
+            ) -> Iterator[list[Analysis | str]]:
         """Analyse batches in order; with workers > 1 batches run in parallel."""
         if self.workers > 1:
             if self._pool is None:
@@ -143,7 +159,7 @@ class NlpRunner:
             os.environ.setdefault("OMP_NUM_THREADS", "1")
             self._local = load_model(self.model)
         for batch in batches:
-            yield list(analyze_with(self._local, batch))
+            yield safe_analyze(self._local, batch)
 
     def close(self) -> None:
         """Stop the worker processes."""

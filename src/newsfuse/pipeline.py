@@ -1,4 +1,4 @@
-"""The pipeline runner: reads, cleans, analyses, dedupes and groups articles; the only store writer."""
+"""The pipeline runner: read, clean, analyse, dedupe and group articles; the only store writer."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from urllib.parse import urlsplit
 
 from newsfuse import clean, cluster, dedupe, nlp
 from newsfuse.cluster import GroupingConfig, OnlineGrouper
-from newsfuse.errors import REJECT_EMPTY, REJECT_ID_CONFLICT, REJECT_NO_TEXT, REJECT_STAGE, StageError
+from newsfuse.errors import (
+    REJECT_EMPTY,
+    REJECT_ID_CONFLICT,
+    REJECT_NO_TEXT,
+    REJECT_STAGE,
+    StageError,
+)
 from newsfuse.features import features_of
 from newsfuse.ingest import InputOptions, read_inputs
 from newsfuse.model import Analysis, Article, RawArticle, Rejection, content_hash, derive_article_id
@@ -72,7 +78,8 @@ def check_stages(stages: Sequence[type] = STAGES) -> None:
     for stage in stages:
         missing = set(getattr(stage, "requires", ())) - available
         if missing:
-            raise StageError(f"stage {stage.name} needs {', '.join(sorted(missing))}, which no "
+            name = getattr(stage, "name", stage.__name__)
+            raise StageError(f"stage {name} needs {', '.join(sorted(missing))}, which no "
                              "earlier stage provides.")
         available |= set(getattr(stage, "provides", ()))
 
@@ -92,7 +99,7 @@ class Runner:
                  progress: Progress | None = None) -> None:
         self.store = store
         self.settings = settings
-        self.progress = progress or (lambda stage, n, total: None)
+        self.progress = progress or _no_progress
         self.report = IngestReport()
         self.grouper = OnlineGrouper(settings.grouping).load(list(store.event_states()))
         self.seq = store.next_seq()
@@ -246,8 +253,7 @@ class Runner:
         if exact is not None:
             return exact.duplicate_of or exact.id
         keys = set(dedupe.band_keys(analysis.signature))
-        matches = {aid: sig for aid, sig in self.store.signatures(
-            self.store.band_matches(keys)).items()}
+        matches = dict(self.store.signatures(self.store.band_matches(keys)))
         matches.update({a.id: n.signature for a, n in zip(out.articles, out.analyses, strict=True)
                         if keys & set(dedupe.band_keys(n.signature))})
         best = [(dedupe.similarity(analysis.signature, sig), aid) for aid, sig in matches.items()]
@@ -268,6 +274,10 @@ class Runner:
             if earlier.id == article_id:
                 return earlier.seq
         return self.store.get_article(article_id).seq
+
+
+def _no_progress(stage: str, count: int, total: int | None) -> None:
+    """The progress callback used when nobody is watching."""
 
 
 def _windows(items: Iterable[RawArticle | Rejection],

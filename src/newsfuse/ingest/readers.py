@@ -62,7 +62,8 @@ def fields_from(obj: dict[str, Any]) -> dict[str, Any]:
     for key in ("id", "url", "source", "title", "author"):
         if key in known:
             known[key] = str(known[key]).strip()
-    known["published"] = normalise_published(str(obj["published"])) if obj.get("published") else None
+    published = obj.get("published")
+    known["published"] = normalise_published(str(published)) if published else None
     known["metadata"] = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS}
     return known
 
@@ -211,8 +212,8 @@ def read_feed(path: Path, data: bytes, defaults: dict[str, Any], max_chars: int)
         return
     site = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, 1):
-        yield _feed_item(path, number, entry, {**defaults, "source": defaults.get("source") or site},
-                         max_chars)
+        source = defaults.get("source") or site
+        yield _feed_item(path, number, entry, {**defaults, "source": source}, max_chars)
 
 
 def _feed_item(path: Path, number: int, entry: Any, defaults: dict[str, Any],

@@ -61,9 +61,11 @@ def event_markdown(event: dict[str, Any], articles: dict[str, dict[str, Any]]) -
         lines += [f"- {md_escape(s['text'])} [{', '.join(s['articles'])}]" for s in event["brief"]]
         lines.append("")
     if event["places"]:
-        lines += ["**Places:** " + ", ".join(md_escape(p["name"]) for p in event["places"][:10]), ""]
+        names = ", ".join(md_escape(p["name"]) for p in event["places"][:10])
+        lines += [f"**Places:** {names}", ""]
     if event["actors"]:
-        lines += ["**Actors:** " + ", ".join(md_escape(a["name"]) for a in event["actors"][:10]), ""]
+        names = ", ".join(md_escape(a["name"]) for a in event["actors"][:10])
+        lines += [f"**Actors:** {names}", ""]
     lines += ["| article | outlet | published | title |", "|---|---|---|---|"]
     for article_id in event["articles"]:
         article = articles[article_id]
