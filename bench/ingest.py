@@ -27,13 +27,13 @@ def corpus(limit: int) -> list[dict]:
     """Real articles from the dev sets, without their gold labels."""
     rows: list[dict] = []
     for name in SETS:
-        for line in gzip.open(DATA / name / "dev.jsonl.gz", "rt", encoding="utf-8"):
-            item = json.loads(line)
-            documents = item.get("documents") or [item]
-            for doc in documents:
-                rows.append({k: doc.get(k) for k in KEEP if doc.get(k)})
-                if len(rows) >= limit:
-                    return rows
+        with gzip.open(DATA / name / "dev.jsonl.gz", "rt", encoding="utf-8") as lines:
+            for line in lines:
+                item = json.loads(line)
+                for doc in item.get("documents") or [item]:
+                    rows.append({k: doc.get(k) for k in KEEP if doc.get(k)})
+                    if len(rows) >= limit:
+                        return rows
     return rows
 
 
