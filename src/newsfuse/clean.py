@@ -31,6 +31,7 @@ TAIL_LINES = 4
 SHORT_RULES = {"credit": 12, "byline": 16, "gallery": 14, "video": 24, "furniture": 30,
                "promo": 30, "ad": 12}
 BLOCK_RULES = frozenset({"video", "gallery", "furniture"})
+POST_MAX_CHARS = 300  # the text of an embedded post stands above its "— Name (@handle)" line
 BLOCK_LABEL_WORDS = 4  # a bare label ("Now Playing", "More on this story") heads a block
 RECURRING_MAX_SHARE = 0.4
 RECURRING_MAX_WORDS = 40
@@ -150,7 +151,7 @@ def _mark_neighbours(lines: list[str], content: list[int], verdicts: dict[int, s
                 verdicts[follower] = rule
         elif rule == "embed" and EMBED_SIGNATURE.match(lines[index]) and position:
             before = content[position - 1]
-            if before not in verdicts and len(lines[before].split()) <= 60:
+            if before not in verdicts and len(lines[before]) <= POST_MAX_CHARS:
                 verdicts[before] = "embed"
     first = content[0] if content else None
     if first is not None and first not in verdicts and len(lines[first].split()) <= 3 and \
