@@ -14,6 +14,7 @@ from newsfuse.clean_rules import (
     DATELINE,
     EMBED_SIGNATURE,
     FACT_LINE,
+    LABEL_VALUE,
     LEADING_DASH,
     MINOR_WORDS,
     PATTERN_RULES,
@@ -86,11 +87,14 @@ def unwrap(text: str) -> str:
     lines = [line.strip() for line in text.split("\n")]
     filled = [line for line in lines if line]
     blocks = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    if len(filled) < 6 or len(blocks) < 2 or len(filled) < 2 * len(blocks):
+    if len(filled) < 6 or len(filled) < 3 * len(blocks):
         return text
     open_ended = sum(1 for line in filled if not SENTENCE_END.search(line))
     widths = sorted(len(line) for line in filled)
-    if open_ended / len(filled) < 0.6 or not 30 <= widths[len(widths) // 2] <= 100:
+    median = widths[len(widths) // 2]
+    even = sum(1 for width in widths if 0.7 * median <= width <= 1.3 * median) / len(widths)
+    # Wrapped copy: most lines stop mid-sentence at about the same width.
+    if open_ended / len(filled) < 0.6 or not 30 <= median <= 100 or even < 0.6:
         return text
     paragraphs, current = [], []
     for line in lines:
@@ -122,7 +126,8 @@ def classify_line(line: str, in_tail: bool = True, shouting: bool = False) -> st
 
 def looks_like_headline(line: str) -> bool:
     """A Title Case or ALL CAPS line that is not a sentence: a related-story headline."""
-    if TERMINAL.search(line) or line.endswith(":") or TRANSCRIPT_LABEL.match(line):
+    if TERMINAL.search(line) or line.endswith(":") or TRANSCRIPT_LABEL.match(line) or \
+            LABEL_VALUE.match(line):
         return False
     words = WORD.findall(line)
     if len(words) < 2 or len(line.split()) > 30:
@@ -174,8 +179,10 @@ def _fragment(line: str) -> bool:
 def _mostly_upper(text: str) -> bool:
     """Whether the story's own sentences are in capitals (old wire copy), judged on sentence
     lines only so that removing debris cannot change the verdict."""
-    sentences = [line for line in text.split("\n")
-                 if len(line.split()) >= 4 and SENTENCE_END.search(line.strip())]
+    long_lines = [line for line in text.split("\n") if len(line.split()) >= 4]
+    sentences = [line for line in long_lines if SENTENCE_END.search(line.strip())]
+    if not sentences:
+        sentences = long_lines if len(long_lines) >= 3 else []
     if not sentences:
         return False
     upper = sum(1 for line in sentences if _upper_share(line) > 0.7)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _I = re.IGNORECASE
+PARTICLES = r"(van|von|de|der|den|da|di|du|la|le|al|el|bin|ibn|dos|das|del|ter|ten)"
 
 # Each rule: (name, compiled pattern). Patterns are anchored and bounded so that a body sentence
 # that merely mentions an advert, a photo or a newsletter is not matched.
@@ -71,7 +72,8 @@ PATTERN_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"\((AP|AFP|Reuters|Getty|EPA|Photo|Photograph|Image|Picture|Credit|Courtesy)\b[^)]{0,80}\)|"
         r"(via |/ ?)?Getty Images|Shutterstock|Alamy( Stock Photo)?)\s*\.?$|"
         r"[.!?”’\"]\s+(Photo|Photograph|Picture|Image|Credit|Illustration|Video)s?\s*:\s*[^.]{2,90}"
-        r"\.?$|\bin (this|an?) (undated )?(file|handout|undated|family|provided)? ?(photo|picture|"
+        r"\.?$|\s(Photo|Photograph|Picture|Credit)s?:\s*[A-Z][^.:]{1,80}$|"
+        r"\([^()]{0,40}\b([Pp]hoto|[Pp]hotograph|[Ii]mage)s?\s*/\s*[^()]{2,60}\)\s*\.?$|\bin (this|an?) (undated )?(file|handout|undated|family|provided)? ?(photo|picture|"
         r"image|photograph)( \w+){0,4}( (taken|released|provided|distributed|posted|shared|"
         r"obtained|made available)( by)?[^.]{0,80})?\.?$")),
     ("credit", re.compile(
@@ -79,8 +81,8 @@ PATTERN_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"(courtesy of|photo by|photographs? by|pictures? by|image by)\s+.{1,80}|"
         r"(getty images|shutterstock|alamy|reuters|afp|ap photo|epa|pool photo))\.?$", _I)),
     ("byline", re.compile(
-        r"^(?i:by|words by|story by|text by)\s+[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3}"
-        r"((,| and|,? &) [A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3}){0,4}"
+        r"^(?i:by|words by|story by|text by)\s+[A-Z][\w.'’-]+( ([A-Z][\w.'’-]+|" + PARTICLES + r")){0,4}"
+        r"((,| and|,? &) [A-Z][\w.'’-]+( ([A-Z][\w.'’-]+|" + PARTICLES + r")){0,4}){0,4}"
         r"(\s*[|,–—-]\s*[\w' ,]{2,60})?\.?$")),
     ("byline", re.compile(
         r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3},?\s*[|,–—-]?\s*((senior|chief|staff|deputy|"
@@ -98,7 +100,8 @@ PATTERN_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("footer", re.compile(r"^.{0,200}\bcontributed (reporting )?to this (report|story|article)"
                           r"\.?$|^.{0,160}all rights reserved\.?.{0,160}$", _I)),
     ("bio", re.compile(
-        r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3} covers [^.]{2,80} (for|at) [^.]{2,60}\.$")),
+        r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3} covers [^.]{2,80} (for|at) [^.]{2,60}\."
+        r"( .{0,200})?$")),
     ("bio", re.compile(
         r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3} (is|was) (an?|the) ([\w-]+ ){0,4}(reporter|correspondent|"
         r"writer|editor|journalist|columnist|producer|contributor|photographer|fellow)\b"
@@ -125,5 +128,6 @@ DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{1,60}(\([^)]{1,40}\))?\s*[-–—]\s
 BULLET = re.compile(r"^\s*([•·●▪◦*]|-|\d{1,2}[.)])\s+")
 SENTENCE_END = re.compile(r"[.!…]['\"”’)\]]*$")
 EMBED_SIGNATURE = re.compile(r"^[—–-]\s*.{1,80}\(@\w{1,30}\)")
+LABEL_VALUE = re.compile(r"^[A-Z][\w ]{1,25}:\s+.*\d")
 FACT_LINE = re.compile(r"^\s*([•·●▪◦*-]|\d{1,2}[.)])\s|:\s*[\d$€£¥]")
 LEADING_DASH = re.compile(r"^\s*[–—-]\s+(?=[A-Z“\"])")
