@@ -42,7 +42,7 @@ DEBRIS = [
     ("Reporting by Anna Berg; Editing by Tom Reyes", "footer"),
     ("— Mara Quinn (@maraquinn) June 4, 2025", "embed"),
     ("EXCLUSIVE – In Tactical Shift, Rebels Court New Allies Along The Coast", "related"),
-    ("MILITARY BASES ATTACKED AGAIN, BRINGING TOTAL TO AT LEAST 90", "related"),
+    ("MILITARY BASES ATTACKED AGAIN, BRINGING TOTAL TO AT LEAST 90", "headline"),
     ("This story has been updated with comment from the ministry.", "update"),
 ]
 

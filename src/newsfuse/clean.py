@@ -120,7 +120,7 @@ def classify_line(line: str, in_tail: bool = True, shouting: bool = False) -> st
         if pattern.search(bare):
             return name
     if not shouting and looks_like_headline(bare):
-        return "related"
+        return "headline"
     return None
 
 
@@ -167,7 +167,7 @@ def _mark_neighbours(lines: list[str], content: list[int], verdicts: dict[int, s
             continue
         if not _fragment(lines[index]) or FACT_LINE.search(lines[index]):
             break
-        verdicts[index] = "related"
+        verdicts[index] = "headline"
 
 
 def _fragment(line: str) -> bool:
@@ -253,6 +253,9 @@ def _mark_recurring(lines: list[str], content: list[int], recurring: Collection[
 
 
 def _assemble(lines: list[str], content: list[int], verdicts: dict[int, str]) -> CleanResult:
+    if all(i in verdicts for i in content):
+        # Nothing would remain: a headline-only item. Lines judged by shape alone stay.
+        verdicts = {i: rule for i, rule in verdicts.items() if rule != "headline"}
     kept: list[str] = []
     removed: list[RemovedLine] = []
     author: str | None = None

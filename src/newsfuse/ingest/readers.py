@@ -100,7 +100,7 @@ def split_headline(text: str, markdown: bool = False) -> tuple[str | None, str]:
     words = first.split()
     from newsfuse.clean import classify_line
 
-    if classify_line(first) not in (None, "related"):
+    if classify_line(first) not in (None, "headline"):
         return None, text
     if 3 <= len(words) <= 30 and not _HEADLINE_END.search(first) and len(lines) > 1:
         return first, "\n".join(lines[1:])
