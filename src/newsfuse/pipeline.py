@@ -104,6 +104,7 @@ class Runner:
         self.grouper = OnlineGrouper(settings.grouping).load(list(store.event_states()))
         self.seq = store.next_seq()
         self.runner: nlp.NlpRunner | None = None
+        self.queued = 0
 
     def run(self, items: Iterable[RawArticle | Rejection]) -> IngestReport:
         """Process every item; rejections are recorded, never raised."""
@@ -125,13 +126,14 @@ class Runner:
         self.progress("read", len(window), None)
         if not prepared:
             return
+        self.queued += len(prepared)
         size = self.settings.batch_size
         batches = [prepared[i:i + size] for i in range(0, len(prepared), size)]
         runner = self._nlp(len(prepared))
         work = ([(p.article.id, p.article.text) for p in batch] for batch in batches)
         for batch, analyses in zip(batches, runner.map(work), strict=True):
             self.store.write_batch(self._group(batch, analyses))
-            self.progress("analyse", len(batch), None)
+            self.progress("analyse", len(batch), self.queued)
 
     def _nlp(self, count: int) -> nlp.NlpRunner:
         if self.runner is None:
