@@ -13,9 +13,11 @@ PERSON = "PERSON"
 ORG_LABELS = frozenset({"ORG", "NORP"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 TOP_TERMS = 25
+SALIENT_TERMS = 60  # an article is compared on its strongest terms, not its long tail
 _LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 _NON_WORD = re.compile(r"[^\w\s-]")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
 @lru_cache(maxsize=200_000)
@@ -37,6 +39,7 @@ class ArticleFeatures:
     places: dict[str, str] = field(default_factory=dict)
     person_counts: dict[str, int] = field(default_factory=dict)
     quantities: set[str] = field(default_factory=set)
+    years: set[str] = field(default_factory=set)
     date: str | None = None
 
     def index_keys(self) -> set[str]:
@@ -62,13 +65,19 @@ def person_key(text: str) -> str:
 def features_of(article: Article, analysis: Analysis) -> ArticleFeatures:
     """Build the grouping features of one analysed article."""
     weights = {t: (1 + math.log(c)) * rarity(t) for t, c in analysis.terms.items()}
+    if len(weights) > SALIENT_TERMS:
+        kept = sorted(weights, key=lambda t: (-weights[t], t))[:SALIENT_TERMS]
+        weights = {t: weights[t] for t in kept}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     features = ArticleFeatures(article_id=article.id,
                                terms={t: w / norm for t, w in weights.items()},
                                date=article.published_date)
     for entity in analysis.entities:
         _add_entity(features, entity.label, entity.text)
-    features.quantities = {f"{q.noun}:{q.value:g}" for q in analysis.quantities}
+        if entity.label == "DATE":
+            features.years.update(_YEAR.findall(entity.text))
+    features.quantities = {f"{q.noun}:{q.value:g}" for q in analysis.quantities
+                           if not 1950 <= q.value <= 2099}  # years are dates, not counts
     return features
 
 

@@ -1,0 +1,68 @@
+"""The online grouper on hand-made features: joins, look-alikes, reasons, determinism."""
+
+from __future__ import annotations
+
+import math
+
+from newsfuse.cluster import GroupingConfig, OnlineGrouper, regroup
+from newsfuse.features import ArticleFeatures, entity_key, person_key
+
+
+def _features(article_id: str, words: str, people=(), places=(), years=(), quantities=(),
+              date=None) -> ArticleFeatures:
+    terms = dict.fromkeys(words.split(), 1.0)
+    norm = math.sqrt(len(terms))
+    people_map = {person_key(p): p for p in people}
+    return ArticleFeatures(article_id=article_id, terms=dict.fromkeys(terms, 1 / norm),
+                           people=people_map, person_counts=dict.fromkeys(people_map, 2),
+                           places={entity_key(p): p for p in places}, years=set(years),
+                           quantities=set(quantities), date=date)
+
+
+STRIKE = "strike depot drone militia fuel fire governor ministry kessel"
+
+
+def test_reports_of_one_happening_join_and_say_why():
+    grouper = OnlineGrouper()
+    first = grouper.partial_fit(_features("a", STRIKE, ["Lena Ortiz"], ["Kessel"]), 1, "A")
+    second = grouper.partial_fit(_features("b", STRIKE + " hospital", ["Ortiz"], ["Kessel"]), 2,
+                                 "B")
+    assert first.new_event and not second.new_event
+    assert second.event_id == first.event_id
+    kinds = {r.kind for r in second.reasons}
+    assert {"terms", "people", "places"} <= kinds
+
+
+def test_look_alike_with_other_people_and_years_stays_apart():
+    grouper = OnlineGrouper()
+    first = grouper.partial_fit(_features("a", STRIKE, ["Lena Ortiz"], years=["2025"]), 1, "A")
+    look_alike = STRIKE.replace("kessel", "brannvik terminal")
+    other = grouper.partial_fit(_features("b", look_alike, ["Aksel Thorn"], years=["2024"]), 2,
+                                "B")
+    assert other.new_event and other.event_id != first.event_id
+    assert other.runner_up == first.event_id
+    assert other.runner_up_score is not None
+    assert other.runner_up_score < GroupingConfig().threshold
+
+
+def test_events_close_after_the_date_window():
+    grouper = OnlineGrouper(GroupingConfig(max_gap_days=5))
+    first = grouper.partial_fit(_features("a", STRIKE, date="2025-03-01"), 1, "A")
+    late = grouper.partial_fit(_features("b", STRIKE, date="2025-03-20"), 2, "B")
+    assert late.event_id != first.event_id
+
+
+def test_duplicate_joins_its_original_event():
+    grouper = OnlineGrouper()
+    first = grouper.partial_fit(_features("a", STRIKE), 1, "A")
+    copy = grouper.partial_fit(_features("b", "entirely different words"), 2, "B",
+                               duplicate_event=first.event_id)
+    assert copy.event_id == first.event_id
+    assert copy.reasons[0].kind == "duplicate"
+
+
+def test_regroup_is_deterministic_and_resumable_state_matches():
+    items = [(_features(str(i), STRIKE if i % 2 else "vote election party ballot turnout"), i,
+              None, None) for i in range(10)]
+    assert regroup(items) == regroup(items)
+    assert len(set(regroup(items).values())) == 2
