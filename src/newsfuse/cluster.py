@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from newsfuse.features import ArticleFeatures, rarity
@@ -56,6 +57,8 @@ class OnlineGrouper:
         self.config = config or GroupingConfig()
         self.events_: dict[str, EventRecord] = {}
         self.index_: dict[str, set[str]] = defaultdict(set)
+        self.keys_: dict[str, set[str]] = defaultdict(set)
+        self.closing_: list[tuple[str, str]] = []
         self.dirty_: set[str] = set()
 
     def load(self, records: list[EventRecord]) -> OnlineGrouper:
@@ -68,6 +71,8 @@ class OnlineGrouper:
     def partial_fit(self, features: ArticleFeatures, seq: int, title: str | None,
                     duplicate_event: str | None = None) -> Assignment:
         """Place one article; a near-duplicate joins its original's event."""
+        if features.date:
+            self._expire(features.date)
         if duplicate_event and duplicate_event in self.events_:
             self._add(self.events_[duplicate_event], features, seq, title, count_features=False)
             return Assignment(article_id=features.article_id, event_id=duplicate_event,
@@ -103,6 +108,29 @@ class OnlineGrouper:
         open_ids = [e for e in hits if self._is_open(self.events_[e], features.date)]
         open_ids.sort(key=lambda e: (-hits[e], e))
         return open_ids[:MAX_CANDIDATES]
+
+    def _expire(self, day: str) -> None:
+        """Forget events whose window closed before `day`: memory follows the active window."""
+        horizon = (date.fromisoformat(day[:10]) - timedelta(days=self.config.max_gap_days))
+        cutoff = horizon.isoformat()
+        unwritten = []
+        while self.closing_ and self.closing_[0][0] < cutoff:
+            end, event_id = heapq.heappop(self.closing_)
+            record = self.events_.get(event_id)
+            if record is None or (record.end or "")[:10] != end:
+                continue  # gone already, or it grew since and has a later entry
+            if event_id in self.dirty_:
+                unwritten.append((end, event_id))  # its new state is not written yet
+                continue
+            for key in self.keys_.pop(event_id, ()):
+                postings = self.index_.get(key)
+                if postings is not None:
+                    postings.discard(event_id)
+                    if not postings:
+                        del self.index_[key]
+            del self.events_[event_id]
+        for entry in unwritten:
+            heapq.heappush(self.closing_, entry)
 
     def _is_open(self, record: EventRecord, day: str | None) -> bool:
         if not day or not record.start or not record.end:
@@ -219,6 +247,9 @@ class OnlineGrouper:
         keys |= {f"t:{t}" for t in sorted(state["terms"], key=lambda t: -state["terms"][t])[:40]}
         for key in keys:
             self.index_[key].add(record.id)
+        self.keys_[record.id] |= keys
+        if record.end:
+            heapq.heappush(self.closing_, (record.end[:10], record.id))
 
     def take_dirty(self) -> list[EventRecord]:
         """Events changed since the last call, for the runner to write."""
