@@ -91,10 +91,14 @@ def unwrap(text: str) -> str:
         return text
     open_ended = sum(1 for line in filled if not SENTENCE_END.search(line))
     widths = sorted(len(line) for line in filled)
-    median = widths[len(widths) // 2]
-    even = sum(1 for width in widths if 0.7 * median <= width <= 1.3 * median) / len(widths)
-    # Wrapped copy: most lines stop mid-sentence at about the same width.
-    if open_ended / len(filled) < 0.6 or not 30 <= median <= 100 or even < 0.6:
+    full = widths[int(0.9 * (len(widths) - 1))]
+    near_full = sum(1 for width in widths if width >= 0.75 * full) / len(widths)
+    # Wrapped copy: most lines stop mid-sentence close to one fixed width.
+    if open_ended / len(filled) < 0.6 or not 40 <= full <= 100 or near_full < 0.7:
+        return text
+    # Pieces of prose are all different and are not debris lines in their own right.
+    debris = sum(1 for line in filled if classify_line(line) not in (None, "headline"))
+    if len(set(filled)) < 0.9 * len(filled) or debris > 0.2 * len(filled):
         return text
     paragraphs, current = [], []
     for line in lines:
