@@ -25,6 +25,8 @@ NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seven
                      "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24})
 _NUMERIC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
+TITLE_BONUS = 2  # a headline names the story: its terms count extra (lead words did not help)
+WorkItem = tuple[str, str, str | None]  # article id, cleaned text, title
 _nlp: Any = None
 _loaded: dict[str | None, Any] = {}
 
@@ -66,14 +68,14 @@ def init_worker(name: str | None) -> None:
     _nlp = load_model(name)
 
 
-def analyze_batch(items: Sequence[tuple[str, str]]) -> list[Analysis | str]:
-    """Analyse (article id, text) pairs with the worker's model; a failure is a reason string."""
+def analyze_batch(items: Sequence[WorkItem]) -> list[Analysis | str]:
+    """Analyse (article id, text, title) items with the worker's model; failures are strings."""
     if _nlp is None:
         init_worker(None)
     return safe_analyze(_nlp, items)
 
 
-def safe_analyze(nlp: Any, items: Sequence[tuple[str, str]]) -> list[Analysis | str]:
+def safe_analyze(nlp: Any, items: Sequence[WorkItem]) -> list[Analysis | str]:
     """Analyse a batch; if it fails, retry one by one so one bad text cannot sink the rest."""
     try:
         return list(analyze_with(nlp, items))
@@ -87,30 +89,40 @@ def safe_analyze(nlp: Any, items: Sequence[tuple[str, str]]) -> list[Analysis | 
         return results
 
 
-def analyze_with(nlp: Any, items: Sequence[tuple[str, str]],
+def analyze_with(nlp: Any, items: Sequence[WorkItem],
                  batch_size: int = 16) -> Iterator[Analysis]:
-    """Run the pipeline over texts and turn each doc into a compact `Analysis`."""
-    texts = (text for _, text in items)
-    for (article_id, text), doc in zip(items, nlp.pipe(texts, batch_size=batch_size), strict=True):
-        yield analysis_of(article_id, doc, text)
+    """Run the pipeline over texts (and titles) and turn each doc into a compact `Analysis`."""
+    docs = nlp.pipe((text for _, text, _ in items), batch_size=batch_size)
+    titles = nlp.pipe((title or "" for _, _, title in items), batch_size=batch_size,
+                      disable=["parser", "ner"])
+    for (article_id, text, _), doc, title in zip(items, docs, titles, strict=True):
+        yield analysis_of(article_id, doc, text, title)
 
 
-def analysis_of(article_id: str, doc: Any, text: str) -> Analysis:
-    """The compact record of one parsed document."""
+def analysis_of(article_id: str, doc: Any, text: str, title: Any = None) -> Analysis:
+    """The compact record of one parsed document (and its parsed title, if any)."""
     sentences = tuple(Sentence(start=s.start_char, end=s.end_char) for s in doc.sents)
     entities = tuple(Entity(text=e.text, label=e.label_, start=e.start_char, end=e.end_char)
                      for e in doc.ents)
     return Analysis(article_id=article_id, sentences=sentences, entities=entities,
-                    terms=_terms(doc), quantities=tuple(_quantities(doc)),
+                    terms=_terms(doc, title), quantities=tuple(_quantities(doc)),
                     signature=signature(text))
 
 
-def _terms(doc: Any) -> dict[str, int]:
+def _terms(doc: Any, title: Any = None) -> dict[str, int]:
+    """Content lemmas with counts; headline words count extra."""
     counts: Counter[str] = Counter()
     for token in doc:
-        if token.pos_ in TERM_POS and not token.is_stop and token.is_alpha and len(token) > 1:
+        if _is_term(token):
             counts[token.lemma_.lower()] += 1
+    for token in title if title is not None else ():
+        if _is_term(token):
+            counts[token.lemma_.lower()] += TITLE_BONUS
     return dict(sorted(counts.most_common(MAX_TERMS)))
+
+
+def _is_term(token: Any) -> bool:
+    return bool(token.pos_ in TERM_POS and not token.is_stop and token.is_alpha and len(token) > 1)
 
 
 def _quantities(doc: Any) -> Iterator[Quantity]:
@@ -143,7 +155,7 @@ class NlpRunner:
         self._pool: Any = None
         self._local: Any = None
 
-    def map(self, batches: Iterable[Sequence[tuple[str, str]]],
+    def map(self, batches: Iterable[Sequence[WorkItem]],
             ) -> Iterator[list[Analysis | str]]:
         """Analyse batches in order; with workers > 1 batches run in parallel."""
         if self.workers > 1:
