@@ -143,3 +143,17 @@ def _assert_consistent(db) -> None:
         assert orphans == 0
         sizes = conn.execute("SELECT SUM(n_articles) FROM events").fetchone()[0]
         assert sizes == conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+
+def test_articles_ingested_later_join_existing_events(store, tmp_path):
+    ingest([EXAMPLES / "wire"], store)
+    events_before = {e.id for e in store.events()}
+    report = ingest([EXAMPLES / "feeds", EXAMPLES / "pages"], store)
+    assert report.added > 10
+    assert report.new_events < report.added
+    once = open_store(str(tmp_path / "once.db"))
+    ingest([EXAMPLES], once)
+    partition = lambda s: {frozenset(a.id for a in s.articles(e.id)) for e in s.events()}  # noqa: E731
+    assert partition(store) == partition(once)
+    assert events_before <= {e.id for e in store.events()}
+    once.close()
