@@ -157,3 +157,17 @@ def test_articles_ingested_later_join_existing_events(store, tmp_path):
     assert partition(store) == partition(once)
     assert events_before <= {e.id for e in store.events()}
     once.close()
+
+
+def test_a_blank_pipeline_still_gives_sentences(tmp_path):
+    import spacy
+
+    from newsfuse.nlp import analyze_with, load_model
+
+    nlp = spacy.blank("en")
+    path = tmp_path / "blank"
+    nlp.to_disk(path)
+    model = load_model(str(path))
+    assert "sentencizer" in model.pipe_names
+    [analysis] = analyze_with(model, [("a", "One sentence here. Another one there.", None)])
+    assert len(analysis.sentences) == 2

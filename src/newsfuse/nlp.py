@@ -38,8 +38,11 @@ def load_model(name: str | None = None) -> Any:
     """
     if name in _loaded:
         return _loaded[name]
-    _loaded[name] = _load(name)
-    return _loaded[name]
+    nlp = _load(name)
+    if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
+        nlp.add_pipe("sentencizer", first=True)  # later stages need sentence boundaries
+    _loaded[name] = nlp
+    return nlp
 
 
 def _load(name: str | None) -> Any:
