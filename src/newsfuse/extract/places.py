@@ -1,0 +1,623 @@
+"""Places: toponyms in an article, geocoded offline and disambiguated by the article's other places.
+
+Mentions: spaCy entities (ORG/NORP/PERSON spans only when they name a place the gazetteer knows
+well or the article confirms), the project's facility list, and missed proper nouns. Candidates
+from the `newsfuse.data` gazetteer (README there: sources, licences) are scored by population
+and kind, then re-scored against the article's other places (same state or country, same
+sentence, nearby, "Town, State", sibling states).
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import functools
+import gzip
+import io
+import itertools
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, NamedTuple
+
+from newsfuse.model import Frozen
+
+DATA_PACKAGE = "newsfuse.data"
+TABLES = ("countries.tsv", "regions.tsv", "continents.tsv", "admin.tsv", "cities.tsv.gz")
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+WEAK_LABELS = frozenset({"ORG", "NORP"})  # place names that the model labelled otherwise
+PERSON_LABELS = frozenset({"PERSON"})  # "Palmyra" as a person: a place only in its country
+CITY_KINDS = frozenset({"city", "capital"})  # "capital": a national capital (Place.kind "city")
+POINT_KINDS = frozenset({"city", "capital", "facility", "territory"})
+STRONG_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent"})
+KIND_BONUS = {"country": 1.5, "continent": 1.5, "region": 1.0, "admin1": 0.5, "admin2": 0.0,
+              "city": 0.0, "capital": 1.5, "facility": 3.0, "territory": 3.0}
+ALTERNATE_PENALTY = 1.0  # a town matched only by one of GeoNames' many alternate names
+CONTAINER_BONUS = 5.0  # "Paris, Texas": the next name contains the candidate
+ADMIN_BONUS = 4.0  # the article names the candidate's state or province
+COUNTRY_BONUS = 1.5  # the article names the candidate's country (or a state of it)
+SIBLING_BONUS = 2.0  # a state or province in an article that names others of its country
+LOCAL_BONUS = 1.5  # the containing country or state is named in the same sentence, close by
+LOCAL_CHARS = 200
+CONTAINS_BONUS = 1.0  # the candidate country or state contains the article's other places
+NEAR_BONUS = 1.0  # another place of the article lies within NEAR_KM
+NEAR_KM = 250.0
+SAME_PLACE_KM = 30.0
+NAMESAKE_SHARE = 0.2  # a city this big a share of its same-named province is what news means
+RULER_MIN_POPULATION = 5_000_000  # undotted initialisms (DRC, PRC) only for countries this big
+WEAK_MIN_POPULATION = 100_000  # an ORG/NORP-labelled town must be at least this big
+ROUNDS = 3
+GENERIC_HEADS = ("province", "state", "county", "region", "district", "governorate",
+                 "prefecture", "oblast", "municipality", "city", "town", "area")
+GENERIC_MODIFIERS = ("northern", "southern", "eastern", "western", "central", "north", "south",
+                     "east", "west", "northeastern", "northwestern", "southeastern",
+                     "southwestern", "greater", "downtown", "rural", "mainland", "upstate")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_PUNCTUATION = re.compile(r"[\s.\-‐–—/,()]+")
+# Words of letters that normalize() would only lower-case (no "the", no St/Mt/Ft, no initials).
+_NOT_ABBREVIATION = r"(?!(?i:st|ste|mt|ft)\b)"
+_SIMPLE = re.compile(rf"(?!(?i:the)\b){_NOT_ABBREVIATION}[A-Za-z]{{2,}}"
+                     rf"(?: {_NOT_ABBREVIATION}[A-Za-z]{{2,}})*")
+_SEPARATOR = r"[\s\-‐–]+"
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+
+
+class Place(Frozen):
+    """A toponym in an article's text with the point it was placed at (None if unknown)."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+    lat: float | None
+    lon: float | None
+    geonameid: int | None = None
+    kind: str = ""
+    source: str = ""
+
+
+class Entry(NamedTuple):
+    """One gazetteer entry."""
+
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    cc: str = ""
+    admin1: str = ""
+    population: int = 0
+    geonameid: int = 0
+    source: str = ""
+
+
+class Candidate(NamedTuple):
+    """A gazetteer entry that a mention's text may refer to."""
+
+    entry: Entry
+    alternate: bool  # matched by an alternate name only
+
+
+@dataclass(slots=True)
+class Mention:
+    """A place name found in the text, with its candidates and the one chosen."""
+
+    start: int
+    end: int
+    candidates: list[Candidate]
+    container: int | None = None  # index of a mention that follows as "X, Container"
+    confirm: bool = False  # labelled a person: kept only if the article's places support it
+    sentence: int = 0  # index of the sentence it is in
+    best: Candidate | None = None
+    scores: list[float] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Names to entries, plus the facility matcher."""
+
+    index: dict[str, list[Candidate]]
+    facilities: re.Pattern[str] | None
+    facility_names: dict[str, Entry]
+
+
+# --- names ----------------------------------------------------------------------------------
+
+
+def normalize(name: str) -> str:
+    """The lookup key of a name: accents, case, dots, dashes and a leading "the" removed."""
+    if _SIMPLE.fullmatch(name):  # fast path for most gazetteer names: just lower case
+        return name.lower()
+    text = name.translate(_APOSTROPHES)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    words = _PUNCTUATION.sub(" ", text.casefold().replace("'", "")).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    if len(words) > 1 and max(map(len, words)) == 1:  # U. S. -> us
+        return "".join(words)
+    return " ".join([_ABBREVIATIONS.get(w, w) for w in words])
+
+
+def reductions(key: str) -> Iterator[tuple[str, bool]]:
+    """Shorter keys for an unknown name, and whether a direction word went ('northern iraq')."""
+    words = key.split()
+    if len(words) > 1 and words[-1] in GENERIC_HEADS:
+        yield " ".join(words[:-1]), False
+    if len(words) > 1 and words[0] in GENERIC_MODIFIERS:
+        yield " ".join(words[1:]), True
+    if len(words) > 2 and words[0] in GENERIC_MODIFIERS and words[-1] in GENERIC_HEADS:
+        yield " ".join(words[1:-1]), True
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded once per process from the package data."""
+    sources = json.loads(_read_text("sources.json"))
+    index: dict[str, list[Candidate]] = {}
+    for table in TABLES:
+        for entry, names in _read_table(table, sources[table]):
+            _add(index, entry, names)
+    facility_names: dict[str, Entry] = {}
+    for entry, names in _read_facilities():
+        _add(index, entry, names)
+        for name in names:
+            facility_names[normalize(name)] = entry
+    return Gazetteer(index, _facility_pattern(facility_names), facility_names)
+
+
+def _add(index: dict[str, list[Candidate]], entry: Entry, names: list[str]) -> None:
+    """Index an entry under its name (primary) and its other names (alternate)."""
+    seen: set[str] = set()
+    city = entry.kind in CITY_KINDS
+    for position, name in enumerate(names):
+        key = normalize(name)
+        if key and key not in seen:
+            seen.add(key)
+            candidate = Candidate(entry, alternate=city and position > 0)
+            if key in index:
+                index[key].append(candidate)
+            else:
+                index[key] = [candidate]
+
+
+def _read_text(name: str) -> str:
+    """A text file of the data package."""
+    data = resources.files(DATA_PACKAGE).joinpath(name).read_bytes()
+    if name.endswith(".gz"):
+        data = gzip.decompress(data)
+    return data.decode("utf-8")
+
+
+def _read_table(name: str, source: str) -> Iterator[tuple[Entry, list[str]]]:
+    """Entries of one generated table, with all their names (the primary one first)."""
+    lines = _read_text(name).splitlines()
+    for line in lines[1:]:
+        name_, kind, lat, lon, cc, admin1, pop, gid, names = line.split("\t")
+        entry = Entry(name_, kind, float(lat), float(lon), cc, admin1, int(pop), int(gid), source)
+        yield entry, [name_, *(n for n in names.split("|") if n)]
+
+
+def _read_facilities() -> Iterator[tuple[Entry, list[str]]]:
+    """The hand-written facility entries, each with the source of its coordinates."""
+    reader = csv.DictReader(io.StringIO(_read_text("facilities.tsv")), delimiter="\t")
+    for row in reader:
+        kind = "territory" if row["type"] == "territory" else "facility"
+        entry = Entry(row["name"], kind, float(row["lat"]), float(row["lon"]), row["cc"],
+                      source=row["source"])
+        yield entry, [row["name"], *(n for n in row["names"].split("|") if n)]
+
+
+def _facility_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for all facility names, tolerant of spacing, hyphens and apostrophes."""
+    groups: dict[str, set[str]] = defaultdict(set)  # by first letters: a lookahead skips most
+    for name in names:
+        groups[name.split()[0][:2]].add(_name_regex(name))
+    if not groups:
+        return None
+    branches = [f"(?={re.escape(head)})(?:{'|'.join(sorted(alts, key=len, reverse=True))})"
+                for head, alts in sorted(groups.items())]
+    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)", re.IGNORECASE)
+
+
+def _name_regex(key: str) -> str:
+    """The regex of one normalised name: any spacing or hyphen between words, apostrophes
+    optional inside longer words (Qaim, Qa'im)."""
+    return _SEPARATOR.join("['’]?".join(map(re.escape, word)) if len(word) > 3 else re.escape(word)
+                           for word in key.split())
+
+
+# --- mentions -------------------------------------------------------------------------------
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the" and a trailing possessive from a span."""
+    span = text[start:end]
+    match = re.match(r"(?i)the\s+", span)
+    if match and end - start > match.end():
+        start += match.end()
+    for suffix in ("'s", "’s", "'", "’"):
+        if text[start:end].endswith(suffix) and end - start > len(suffix) + 1:
+            end -= len(suffix)
+            break
+    return start, end
+
+
+def lookup(name: str) -> list[Candidate]:
+    """The candidates for a name, trying generic reductions when the name itself is unknown."""
+    index = gazetteer().index
+    key = normalize(name)
+    if key in index:
+        return index[key]
+    article = re.match(r"(?:al|el|ad|an|ar|as|ash|at|az) ", key)
+    other = key[article.end():] if article else f"al {key}"  # al-Qamishli / Qamishli
+    if other in index:
+        return index[other]
+    for shorter, modifier in reductions(key):
+        found = [c for c in index.get(shorter, []) if not modifier or _broad(c)]
+        if found:
+            return found
+    return []
+
+
+def _broad(candidate: Candidate) -> bool:
+    """A place big enough to be written with a direction ("northern Iraq", "North Dallas")."""
+    entry = candidate.entry
+    return not candidate.alternate and (entry.kind in STRONG_KINDS or (
+        entry.kind in CITY_KINDS and entry.population >= WEAK_MIN_POPULATION))
+
+
+def _facility_mentions(text: str) -> Iterator[Mention]:
+    """Facility names found anywhere in the text."""
+    gaz = gazetteer()
+    if gaz.facilities is None:
+        return
+    for match in gaz.facilities.finditer(text):
+        if not any(ch.isupper() for ch in match.group()):
+            continue  # "international zone" in lower case is not the Baghdad one
+        entry = gaz.facility_names.get(normalize(match.group()))
+        if entry is not None:
+            yield Mention(match.start(), match.end(), [Candidate(entry, alternate=False)])
+
+
+def _entity_spans(text: str, doc: Any) -> Iterator[tuple[int, int, str]]:
+    """Place-like entity spans, trimmed and split at commas ("Rockville, Maryland")."""
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS | WEAK_LABELS | PERSON_LABELS:
+            continue
+        offset = ent.start_char
+        for part in re.split(r"(,\s*)", ent.text):
+            start, end = offset, offset + len(part)
+            offset = end
+            if part.strip(", ") and any(ch.isalpha() for ch in part):
+                yield (*_trim(text, start, end), ent.label_)
+
+
+def _weak_ok(candidates: list[Candidate]) -> bool:
+    """Whether an ORG/NORP-labelled span is a place: a country or state, or a big town."""
+    return any(c.entry.kind in STRONG_KINDS or (c.entry.kind in CITY_KINDS and not c.alternate
+                                                and c.entry.population >= WEAK_MIN_POPULATION)
+               for c in candidates)
+
+
+def _inner_places(text: str, start: int, end: int) -> Iterator[Mention]:
+    """Countries and states named inside an organisation's name ("Taco Bell Canada")."""
+    words = list(re.finditer(r"[A-Z][\w.'’-]*", text[start:end]))
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + 5), i, -1):
+            a, b = _trim(text, start + words[i].start(), start + words[j - 1].end())
+            strong = [c for c in lookup(text[a:b]) if c.entry.kind in ("country", "admin1")]
+            if strong and b - a > 1:
+                yield Mention(a, b, strong)
+                i = j - 1
+                break
+        i += 1
+
+
+def _mentions(text: str, doc: Any) -> list[Mention]:
+    """All place mentions of a document, in text order, without overlaps."""
+    found = list(_facility_mentions(text))
+    for start, end, label in _entity_spans(text, doc):
+        if any(m.start < end and start < m.end for m in found):
+            continue
+        candidates = lookup(text[start:end])
+        if label in PLACE_LABELS and not candidates and " and " in text[start:end]:
+            found.extend(_conjoined(text, start, end))
+        elif label in PLACE_LABELS:
+            found.append(Mention(start, end, candidates))
+        elif label in PERSON_LABELS and candidates:
+            found.append(Mention(start, end, candidates, confirm=True))
+        elif _weak_ok(candidates):
+            found.append(Mention(start, end, [c for c in candidates if _weak_kind(c)]))
+        elif label == "ORG":
+            found.extend(_inner_places(text, start, end))
+    found.extend(_missed_names(text, doc, found))
+    found.sort(key=lambda m: m.start)
+    _link_containers(text, found)
+    starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else []
+    for mention in found:
+        mention.sentence = bisect.bisect_right(starts, mention.start)
+    return found
+
+
+def _missed_names(text: str, doc: Any, found: list[Mention]) -> Iterator[Mention]:
+    """Proper-noun runs outside every entity that name a country, state or big town."""
+    covered = [(e.start_char, e.end_char) for e in doc.ents] + [(m.start, m.end) for m in found]
+    run: list[Any] = []
+    for token in [*doc, None]:
+        if token is not None and token.pos_ == "PROPN" and token.text[:1].isupper():
+            run.append(token)
+            continue
+        if run:
+            start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+            run = []
+            if not any(a < end and start < b for a, b in covered):
+                candidates = [c for c in lookup(text[start:end]) if _weak_kind(c)]
+                if _weak_ok(candidates):
+                    yield Mention(start, end, candidates)
+
+
+def _conjoined(text: str, start: int, end: int) -> Iterator[Mention]:
+    """Places joined by "and" in one entity: "Central and South America", "Iraq and Syria"."""
+    match = re.fullmatch(r"(.+?)\s+and\s+(.+)", text[start:end], re.DOTALL)
+    if match is None:
+        return
+    left, right = match.span(1), match.span(2)
+    head = match.group(2).split()[-1]
+    shared = lookup(f"{match.group(1)} {head}") if " " not in match.group(1) else []
+    yield Mention(start + left[0], start + left[1],  # "North" of "North and South Korea"
+                  shared or lookup(match.group(1)))
+    yield Mention(start + right[0], start + right[1], lookup(match.group(2)))
+
+
+def _weak_kind(candidate: Candidate) -> bool:
+    """Candidates kept for an ORG/NORP span."""
+    return candidate.entry.kind not in CITY_KINDS or not candidate.alternate
+
+
+def _link_containers(text: str, mentions: list[Mention]) -> None:
+    """Mark "X, Y" pairs: Y may name the state or country that contains X."""
+    for i, (first, second) in enumerate(itertools.pairwise(mentions)):
+        linked = re.fullmatch(r",\s*", text[first.end:second.start])
+        first.container = i + 1 if linked else None
+
+
+# --- disambiguation -------------------------------------------------------------------------
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def prior(candidate: Candidate) -> float:
+    """How likely a candidate is before context: size, kind, and how it was matched."""
+    entry = candidate.entry
+    score = math.log10(entry.population + 10) + KIND_BONUS.get(entry.kind, 0.0)
+    return score - ALTERNATE_PENALTY if candidate.alternate else score
+
+
+def within(inner: Entry, outer: Entry) -> bool:
+    """Whether `outer` (a country or first-level area) contains `inner`."""
+    area = _area_key(outer)
+    if area is not None:
+        return inner.kind != "country" and (inner.cc, inner.admin1) == area
+    return _country_key(outer) is not None and inner.kind != "country" and inner.cc == outer.cc
+
+
+def _area_key(entry: Entry) -> tuple[str, str] | None:
+    """(country, admin-1 code) of an entry that is a first-level area (England, Texas)."""
+    if entry.kind in ("admin1", "country") and entry.cc and entry.admin1:
+        return entry.cc, entry.admin1
+    return None
+
+
+def _country_key(entry: Entry) -> str | None:
+    """The country code of an entry that is a country."""
+    return entry.cc if entry.kind == "country" and entry.cc and not entry.admin1 else None
+
+
+@dataclass(slots=True)
+class Context:
+    """What the article's chosen places are: areas, countries, and what lies below them."""
+
+    areas: Counter[tuple[str, str]] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
+    area_countries: Counter[str] = field(default_factory=Counter)  # countries of admin1 areas
+    inner_areas: Counter[tuple[str, str]] = field(default_factory=Counter)
+    inner_countries: Counter[str] = field(default_factory=Counter)
+    points: Counter[Entry] = field(default_factory=Counter)
+
+    def add(self, entry: Entry, count: int = 1) -> None:
+        """Count one chosen place in (or, with count=-1, out of) the context."""
+        area, country = _area_key(entry), _country_key(entry)
+        if area is not None:
+            self.areas[area] += count
+            self.countries[entry.cc] += count  # Texas implies the United States
+        if entry.kind == "admin1":
+            self.area_countries[entry.cc] += count
+        if country is not None:
+            self.countries[country] += count
+        if entry.kind != "country":
+            self.inner_areas[(entry.cc, entry.admin1)] += count
+            self.inner_countries[entry.cc] += count
+        if entry.kind in POINT_KINDS:
+            self.points[entry] += count
+
+
+def context_score(entry: Entry, context: Context) -> float:
+    """Bonus for fitting the article's other chosen places."""
+    score = 0.0
+    if entry.kind != "country":
+        if context.areas[(entry.cc, entry.admin1)] > 0:
+            score += ADMIN_BONUS
+        elif context.countries[entry.cc] > 0:
+            score += COUNTRY_BONUS
+    if entry.kind == "admin1" and context.area_countries[entry.cc] > 0:
+        score += SIBLING_BONUS
+    area, country = _area_key(entry), _country_key(entry)
+    if (area is not None and context.inner_areas[area] > 0) or (
+            country is not None and context.inner_countries[country] > 0):
+        score += CONTAINS_BONUS
+    if (entry.kind in POINT_KINDS or entry.kind == "admin2") and any(
+            n > 0 and distance_km(entry.lat, entry.lon, o.lat, o.lon) < NEAR_KM
+            for o, n in context.points.items()):
+        score += NEAR_BONUS
+    return score
+
+
+def resolve(mentions: list[Mention]) -> None:
+    """Choose each mention's candidate: prior first, then re-scored against the others."""
+    for mention in mentions:
+        mention.scores = [prior(c) for c in mention.candidates]
+        mention.best = _argmax(mention)
+    for _ in range(ROUNDS):
+        context = _context(mentions)
+        for mention in mentions:
+            if len(mention.candidates) > 1:
+                mention.scores = _rescore(mention, mentions, context)
+        for mention in mentions:
+            mention.best = _argmax(mention)
+
+
+def _context(mentions: list[Mention]) -> Context:
+    """The context of the places currently chosen for the mentions."""
+    context = Context()
+    for mention in mentions:
+        if mention.best is not None:
+            context.add(mention.best.entry)
+    return context
+
+
+def _rescore(mention: Mention, mentions: list[Mention], context: Context) -> list[float]:
+    """Scores of a mention's candidates against the rest of the article (itself left out)."""
+    if mention.best is not None:
+        context.add(mention.best.entry, -1)
+    container = _container_entries(mentions, mention)
+    nearby = [m.best.entry for m in mentions if m is not mention and m.best is not None
+              and m.sentence == mention.sentence and abs(m.start - mention.start) < LOCAL_CHARS]
+    scores = [prior(c) + context_score(c.entry, context)
+              + CONTAINER_BONUS * any(_inside(c.entry, o) for o in container)
+              + LOCAL_BONUS * any(within(c.entry, o) for o in nearby)
+              for c in mention.candidates]
+    if mention.best is not None:
+        context.add(mention.best.entry)
+    return scores
+
+
+def _inside(entry: Entry, outer: Entry) -> bool:
+    """Within `outer`, or the same place written twice ("Washington, D.C.")."""
+    if within(entry, outer):
+        return True
+    return entry.kind in CITY_KINDS and outer.kind in CITY_KINDS and (
+        entry.geonameid == outer.geonameid
+        or distance_km(entry.lat, entry.lon, outer.lat, outer.lon) < SAME_PLACE_KM)
+
+
+def _container_entries(mentions: list[Mention], mention: Mention) -> list[Entry]:
+    """The candidates of the mention written right after this one as "X, Y"."""
+    if mention.container is None:
+        return []
+    return [c.entry for c in mentions[mention.container].candidates]
+
+
+def _argmax(mention: Mention) -> Candidate | None:
+    """The best-scoring candidate (ties: larger population, then the first)."""
+    if not mention.candidates:
+        return None
+    ranked = sorted(range(len(mention.candidates)),
+                    key=lambda k: (-mention.scores[k], -mention.candidates[k].entry.population, k))
+    return _namesake_city(mention.candidates, mention.candidates[ranked[0]])
+
+
+def _namesake_city(candidates: list[Candidate], best: Candidate) -> Candidate:
+    """A province named after its big city means the city ("Baghdad", "Sao Paulo")."""
+    area = best.entry
+    if area.kind not in ("admin1", "admin2") or not area.population:
+        return best
+    for candidate in candidates:
+        city = candidate.entry
+        if (city.kind in CITY_KINDS and not candidate.alternate and within(city, area)
+                and city.population >= NAMESAKE_SHARE * area.population):
+            return candidate
+    return best
+
+
+# --- the API --------------------------------------------------------------------------------
+
+
+def find_places(text: str, doc: Any) -> list[Place]:
+    """Toponyms of a parsed document (spaCy Doc of `text`), geocoded offline and disambiguated
+    by the article's other places and by population."""
+    mentions = _mentions(text, doc)
+    resolve(mentions)
+    kept = _confirmed(mentions)
+    if len(kept) < len(mentions):
+        _link_containers(text, kept)
+        resolve(kept)
+    return [_place(text, m) for m in kept]
+
+
+def _confirmed(mentions: list[Mention]) -> list[Mention]:
+    """Drop person-labelled names that no other place of the article supports."""
+    context = _context(mentions)
+    kept = []
+    for mention in mentions:
+        if mention.confirm and mention.best is not None:
+            context.add(mention.best.entry, -1)
+            support = context_score(mention.best.entry, context)
+            context.add(mention.best.entry)
+            if support < COUNTRY_BONUS:
+                continue
+        kept.append(mention)
+    return kept
+
+
+def _place(text: str, mention: Mention) -> Place:
+    """The public record of a resolved mention."""
+    span = text[mention.start:mention.end]
+    if mention.best is None:
+        return Place(text=span, start=mention.start, end=mention.end, name=span, lat=None,
+                     lon=None)
+    entry = mention.best.entry
+    return Place(text=span, start=mention.start, end=mention.end, name=entry.name,
+                 lat=entry.lat, lon=entry.lon, geonameid=entry.geonameid or None,
+                 kind="city" if entry.kind in CITY_KINDS else entry.kind, source=entry.source)
+
+
+def place_patterns() -> list[dict[str, str]]:
+    """EntityRuler patterns: facility names (FAC) and country initialisms (GPE)."""
+    patterns: list[dict[str, str]] = []
+    for entry, names in _read_facilities():
+        patterns.extend({"label": "FAC", "pattern": name, "id": entry.name} for name in names)
+    for entry, names in _read_table("countries.tsv", ""):
+        initialisms = {re.sub(r"[^A-Z]", "", name) for name in names
+                       if re.fullmatch(r"(?:[A-Z]\.? ?){2,4}", name)}
+        for letters in sorted(initialisms):
+            forms = [".".join(letters) + "."]  # U.K., D.R.C.: dotted, never an ordinary word
+            if letters in ("US", "UK") or (len(letters) > 2
+                                           and entry.population >= RULER_MIN_POPULATION):
+                forms.append(letters)  # undotted only where news uses it: USA, DRC, PRC
+            patterns.extend({"label": "GPE", "pattern": f, "id": entry.name} for f in forms)
+    return patterns
+
+
+def add_place_ruler(nlp: Any) -> Any:
+    """Add an entity ruler with the facility names and country initialisms before "ner"."""
+    before = "ner" if "ner" in nlp.pipe_names else None
+    ruler = nlp.add_pipe("entity_ruler", name="place_ruler", before=before,
+                         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
+    ruler.add_patterns(place_patterns())
+    return ruler
