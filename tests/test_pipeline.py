@@ -169,5 +169,5 @@ def test_a_blank_pipeline_still_gives_sentences(tmp_path):
     nlp.to_disk(path)
     model = load_model(str(path))
     assert "sentencizer" in model.pipe_names
-    [analysis] = analyze_with(model, [("a", "One sentence here. Another one there.", None)])
+    [analysis] = analyze_with(model, [("a", "One sentence here. Another one there.", None, None)])
     assert len(analysis.sentences) == 2

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsfuse import __version__
-from newsfuse.features import PLACE_LABELS
 from newsfuse.model import Analysis, Article
 from newsfuse.store import EventRecord, Store
 
@@ -23,8 +22,9 @@ _WORD = re.compile(r"[a-z][a-z'-]+")
 
 
 def article_record(article: Article, store: Store) -> dict[str, Any]:
-    """An article in newsfuse/1 shape, with its grouping reasons."""
+    """An article in newsfuse/1 shape, with its grouping reasons and its times and places."""
     assignment = store.assignment(article.id)
+    analysis = store.analysis(article.id)
     return {
         "id": article.id, "origin": article.origin, "url": article.url, "source": article.source,
         "title": article.title, "published": article.published, "author": article.author,
@@ -34,6 +34,8 @@ def article_record(article: Article, store: Store) -> dict[str, Any]:
         "event": assignment.event_id if assignment else None,
         "assignment": assignment.model_dump(exclude={"article_id", "event_id"})
         if assignment else None,
+        "times": [t.model_dump() for t in analysis.times] if analysis else [],
+        "places": [p.model_dump() for p in analysis.places] if analysis else [],
     }
 
 
@@ -45,7 +47,7 @@ def event_record(record: EventRecord, store: Store) -> dict[str, Any]:
         "id": record.id, "title": record.title, "start": record.start, "end": record.end,
         "articles": [a.id for a in articles],
         "sources": sorted({a.source for a in articles if a.source}),
-        "places": _mentions(articles, analyses, PLACE_LABELS, "place"),
+        "places": _places(articles, analyses),
         "actors": _mentions(articles, analyses, set(ACTOR_LABELS), "actor"),
         "quotes": [], "facts": [],
         "brief": key_sentences(record, articles, analyses),
@@ -82,6 +84,22 @@ def _mentions(articles: list[Article], analyses: dict[str, Analysis | None], lab
                  "mentions": grouped[k]} for k in ranked]
     return [{"name": names[k].most_common(1)[0][0], "kind": kinds[k], "mentions": grouped[k]}
             for k in ranked]
+
+
+def _places(articles: list[Article], analyses: dict[str, Analysis | None]) -> list[dict[str, Any]]:
+    """The event's geocoded places, most mentioned first, each mention with its span."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for article in articles:
+        analysis = analyses.get(article.id)
+        for place in analysis.places if analysis else ():
+            key = f"{place.geonameid or ''}|{place.name}"
+            entry = grouped.setdefault(key, {
+                "name": place.name, "lat": place.lat, "lon": place.lon,
+                "geonameid": place.geonameid, "kind": place.kind, "source": place.source,
+                "mentions": []})
+            entry["mentions"].append({"article": article.id, "start": place.start,
+                                      "end": place.end, "text": place.text})
+    return sorted(grouped.values(), key=lambda p: (-len(p["mentions"]), p["name"]))
 
 
 def key_sentences(record: EventRecord, articles: list[Article],

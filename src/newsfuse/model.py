@@ -97,6 +97,35 @@ class Quantity(Frozen):
     end: int
 
 
+class TimeExpr(Frozen):
+    """A time expression: its span, TIMEX3-style value, type, precision and covered dates."""
+
+    text: str
+    start: int
+    end: int
+    value: str
+    type: str
+    precision: str
+    low: str | None = None
+    high: str | None = None
+    relative: bool = False
+    point: str | None = None  # "start" after since/from/between, "end" after until/till/through
+
+
+class Place(Frozen):
+    """A toponym in an article's text with the point it was placed at (None if unknown)."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+    lat: float | None
+    lon: float | None
+    geonameid: int | None = None
+    kind: str = ""
+    source: str = ""
+
+
 class Analysis(Frozen):
     """Everything the per-article NLP pass found in one article."""
 
@@ -105,6 +134,8 @@ class Analysis(Frozen):
     entities: tuple[Entity, ...] = ()
     terms: dict[str, int] = Field(default_factory=dict)
     quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    places: tuple[Place, ...] = ()
     signature: tuple[int, ...] = ()
 
 

@@ -26,7 +26,7 @@ NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seven
 _NUMERIC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
 TITLE_BONUS = 2  # a headline names the story: its terms count extra (lead words did not help)
-WorkItem = tuple[str, str, str | None]  # article id, cleaned text, title
+WorkItem = tuple[str, str, str | None, str | None]  # article id, cleaned text, title, published
 _nlp: Any = None
 _loaded: dict[str | None, Any] = {}
 
@@ -95,20 +95,26 @@ def safe_analyze(nlp: Any, items: Sequence[WorkItem]) -> list[Analysis | str]:
 def analyze_with(nlp: Any, items: Sequence[WorkItem],
                  batch_size: int = 16) -> Iterator[Analysis]:
     """Run the pipeline over texts (and titles) and turn each doc into a compact `Analysis`."""
-    docs = nlp.pipe((text for _, text, _ in items), batch_size=batch_size)
-    titles = nlp.pipe((title or "" for _, _, title in items), batch_size=batch_size,
+    docs = nlp.pipe((item[1] for item in items), batch_size=batch_size)
+    titles = nlp.pipe((item[2] or "" for item in items), batch_size=batch_size,
                       disable=["parser", "ner"])
-    for (article_id, text, _), doc, title in zip(items, docs, titles, strict=True):
-        yield analysis_of(article_id, doc, text, title)
+    for (article_id, text, _, published), doc, title in zip(items, docs, titles, strict=True):
+        yield analysis_of(article_id, doc, text, title, published)
 
 
-def analysis_of(article_id: str, doc: Any, text: str, title: Any = None) -> Analysis:
+def analysis_of(article_id: str, doc: Any, text: str, title: Any = None,
+                published: str | None = None) -> Analysis:
     """The compact record of one parsed document (and its parsed title, if any)."""
+    from newsfuse.extract.places import find_places
+    from newsfuse.extract.times import find_times
+
     sentences = tuple(Sentence(start=s.start_char, end=s.end_char) for s in doc.sents)
     entities = tuple(Entity(text=e.text, label=e.label_, start=e.start_char, end=e.end_char)
                      for e in doc.ents)
     return Analysis(article_id=article_id, sentences=sentences, entities=entities,
                     terms=_terms(doc, title), quantities=tuple(_quantities(doc)),
+                    times=tuple(find_times(text, published, doc)),
+                    places=tuple(find_places(text, doc)),
                     signature=signature(text))
 
 
@@ -190,4 +196,4 @@ class NlpStage:
     name: ClassVar[str] = "nlp.spacy.v1"
     requires: ClassVar[frozenset[str]] = frozenset({"text"})
     provides: ClassVar[frozenset[str]] = frozenset(
-        {"sentences", "entities", "terms", "quantities", "signature"})
+        {"sentences", "entities", "terms", "quantities", "signature", "times", "places"})

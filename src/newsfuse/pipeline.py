@@ -130,8 +130,8 @@ class Runner:
         size = self.settings.batch_size
         batches = [prepared[i:i + size] for i in range(0, len(prepared), size)]
         runner = self._nlp(len(prepared))
-        work = ([(p.article.id, p.article.text, p.article.title) for p in batch]
-                for batch in batches)
+        work = ([(p.article.id, p.article.text, p.article.title, p.article.published)
+                 for p in batch] for batch in batches)
         for batch, analyses in zip(batches, runner.map(work), strict=True):
             self.store.write_batch(self._group(batch, analyses))
             self.progress("analyse", len(batch), self.queued)

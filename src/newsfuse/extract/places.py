@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, NamedTuple
 
-from newsfuse.model import Frozen
+from newsfuse.model import Place
 
 DATA_PACKAGE = "newsfuse.data"
 TABLES = ("countries.tsv", "regions.tsv", "continents.tsv", "admin.tsv", "cities.tsv.gz")
@@ -65,20 +65,6 @@ _SIMPLE = re.compile(rf"(?!(?i:the)\b){_NOT_ABBREVIATION}[A-Za-z]{{2,}}"
                      rf"(?: {_NOT_ABBREVIATION}[A-Za-z]{{2,}})*")
 _SEPARATOR = r"[\s\-‐–]+"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
-
-
-class Place(Frozen):
-    """A toponym in an article's text with the point it was placed at (None if unknown)."""
-
-    text: str
-    start: int
-    end: int
-    name: str
-    lat: float | None
-    lon: float | None
-    geonameid: int | None = None
-    kind: str = ""
-    source: str = ""
 
 
 class Entry(NamedTuple):

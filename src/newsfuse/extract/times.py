@@ -10,22 +10,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from newsfuse.model import Frozen, normalise_published
-
-
-class TimeExpr(Frozen):
-    """A time expression: its span, TIMEX3-style value, type, precision and covered dates."""
-
-    text: str
-    start: int
-    end: int
-    value: str
-    type: str
-    precision: str
-    low: str | None = None
-    high: str | None = None
-    relative: bool = False
-    point: str | None = None  # "start" after since/from/between, "end" after until/till/through
+from newsfuse.model import TimeExpr, normalise_published
 
 
 @dataclass(frozen=True)
