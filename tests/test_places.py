@@ -170,3 +170,14 @@ def test_place_ruler_marks_facilities_and_initialisms():
     doc = blank("Troops at Camp Taji and Tanf garrison met U.S. officials.")
     assert {(e.text, e.label_) for e in doc.ents} >= {
         ("Camp Taji", "FAC"), ("Tanf garrison", "FAC"), ("U.S.", "GPE")}
+
+
+@pytest.mark.slow
+def test_a_named_persons_surname_and_a_word_of_an_organisation_are_not_places():
+    from newsfuse.nlp import load_model
+
+    text = ("Defense Secretary Lloyd Austin said the strikes hit three sites in Iraq. "
+            "U.S. Central Command said the targets were destroyed, Austin added.")
+    names = {p.text for p in find_places(text, load_model()(text))}
+    assert "Iraq" in names
+    assert "Austin" not in names and "Central" not in names

@@ -51,6 +51,9 @@ SAME_PLACE_KM = 30.0
 NAMESAKE_SHARE = 0.2  # a city this big a share of its same-named province is what news means
 RULER_MIN_POPULATION = 5_000_000  # undotted initialisms (DRC, PRC) only for countries this big
 WEAK_MIN_POPULATION = 100_000  # an ORG/NORP-labelled town must be at least this big
+# A lone word like these inside an organisation's name describes it ("U.S. Central Command").
+GENERIC_WORDS = frozenset("central north south east west northern southern eastern western "
+                          "national united new great federal".split())
 ROUNDS = 3
 GENERIC_HEADS = ("province", "state", "county", "region", "district", "governorate",
                  "prefecture", "oblast", "municipality", "city", "town", "area")
@@ -302,7 +305,7 @@ def _inner_places(text: str, start: int, end: int) -> Iterator[Mention]:
         for j in range(min(len(words), i + 5), i, -1):
             a, b = _trim(text, start + words[i].start(), start + words[j - 1].end())
             strong = [c for c in lookup(text[a:b]) if c.entry.kind in ("country", "admin1")]
-            if strong and b - a > 1:
+            if strong and b - a > 1 and text[a:b].lower() not in GENERIC_WORDS:
                 yield Mention(a, b, strong)
                 i = j - 1
                 break
@@ -327,12 +330,24 @@ def _mentions(text: str, doc: Any) -> list[Mention]:
         elif label == "ORG":
             found.extend(_inner_places(text, start, end))
     found.extend(_missed_names(text, doc, found))
+    people = _person_names(doc)
+    found = [m for m in found if text[m.start:m.end].lower() not in people]
     found.sort(key=lambda m: m.start)
     _link_containers(text, found)
     starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else []
     for mention in found:
         mention.sentence = bisect.bisect_right(starts, mention.start)
     return found
+
+
+def _person_names(doc: Any) -> set[str]:
+    """Words of the full names of people in the document: "Austin" of "Lloyd Austin" is him."""
+    names: set[str] = set()
+    for ent in doc.ents:
+        words = ent.text.split()
+        if ent.label_ == "PERSON" and len(words) >= 2:
+            names.update(word.lower().strip(".,'’s") for word in words)
+    return names
 
 
 def _missed_names(text: str, doc: Any, found: list[Mention]) -> Iterator[Mention]:
