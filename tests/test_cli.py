@@ -127,3 +127,20 @@ def test_analyze_markdown_on_seeds(tmp_path, seeds):
     removed = {r for a in doc["articles"] for r in a["removed"]}
     assert "Advertisement" in removed and "{{}}" in removed
     assert all("All have returned to duty." not in r for r in removed)
+
+
+def test_extract_writes_times_and_places_with_exact_spans(tmp_path):
+    source = tmp_path / "in.jsonl"
+    text = ("Rockets hit a base near Baghdad on Tuesday, officials said. "
+            "The strikes came two days after an attack in Basra.")
+    source.write_text(json.dumps({"id": "x1", "text": text, "published": "2024-01-24"}) + "\n"
+                      + "{broken\n")
+    out = tmp_path / "out.jsonl"
+    result = run_cli("extract", str(source), "-o", str(out))
+    assert result.returncode == 1  # the broken line is rejected, the article is written
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["id"] == "x1"
+    for item in row["times"] + row["places"]:
+        assert text[item["start"]:item["end"]] == item["text"]
+    assert {"Tuesday": "2024-01-23"}.items() <= {t["text"]: t["value"] for t in row["times"]}.items()
+    assert {"Baghdad", "Basra"} <= {p["text"] for p in row["places"]}

@@ -242,6 +242,30 @@ def explain(article_id: Annotated[str, typer.Argument(help="Article id.")], db: 
         typer.echo(f"  runner-up {assignment.runner_up} (score {assignment.runner_up_score:.3f})")
 
 
+@app.command()
+def extract(paths: PathsArg,
+            output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                        help="JSON Lines file (default stdout).")
+                              ] = None,
+            source: SourceOpt = None, published: PublishedOpt = None,
+            nlp_model: ModelOpt = None) -> None:
+    """Times and places of each article, one JSON line each (spans into the text as given)."""
+    from newsfuse.extract.command import write_extractions
+    from newsfuse.ingest import InputOptions
+
+    options = InputOptions(source=source, published=published)
+    if output is None:
+        rejected = write_extractions(paths, sys.stdout, nlp_model, options)
+    else:
+        with output.open("w", encoding="utf-8") as out:
+            rejected = write_extractions(paths, out, nlp_model, options)
+    for rejection in rejected:
+        typer.echo(f"  rejected {rejection.origin}: [{rejection.code}] {rejection.reason}",
+                   err=True)
+    if rejected:
+        raise typer.Exit(1)
+
+
 @db_app.command("migrate")
 def migrate(db: DbOpt = None) -> None:
     """Create the store or bring its schema up to date."""
