@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from itertools import combinations
 
 
@@ -61,8 +61,3 @@ def _pairs(items: list[str], labels: dict[str, str]) -> set[tuple[str, str]]:
 
 def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def sizes(labels: dict[str, str]) -> Counter[int]:
-    """How many clusters there are of each size."""
-    return Counter(Counter(labels.values()).values())

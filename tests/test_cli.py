@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -56,8 +57,7 @@ def test_export_jsonl_articles_carry_their_event_and_given_ids(example_db):
     out = run_cli("export", "--db", str(example_db), "--format", "jsonl", "--what", "articles")
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert all(r["event"] for r in rows)
-    assert "ledger-0042" in {r["id"] for r in rows} or any(r["id"].startswith("ledger-")
-                                                          for r in rows)
+    assert {"ledger-0003", "ledger-0117"} <= {r["id"] for r in rows}
 
 
 def test_export_csv_has_one_row_per_event(example_db):
@@ -113,7 +113,7 @@ def test_analyze_writes_an_escaped_self_contained_html_report(tmp_path):
     html = out.read_text()
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html and 'href="javascript' not in html
-    assert "http://" not in html and "https://" not in html.replace("https://w", "")
+    assert re.search(r"<[^>]*\b(src|href)\s*=", html) is None  # nothing external to load
 
 
 def test_analyze_markdown_on_seeds(tmp_path, seeds):

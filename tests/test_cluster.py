@@ -61,7 +61,7 @@ def test_duplicate_joins_its_original_event():
     assert copy.reasons[0].kind == "duplicate"
 
 
-def test_regroup_is_deterministic_and_resumable_state_matches():
+def test_regroup_is_deterministic():
     items = [(_features(str(i), STRIKE if i % 2 else "vote election party ballot turnout"), i,
               None, None) for i in range(10)]
     assert regroup(items) == regroup(items)

@@ -48,7 +48,7 @@ def event_record(record: EventRecord, store: Store) -> dict[str, Any]:
         "articles": [a.id for a in articles],
         "sources": sorted({a.source for a in articles if a.source}),
         "places": _places(articles, analyses),
-        "actors": _mentions(articles, analyses, set(ACTOR_LABELS), "actor"),
+        "actors": _actors(articles, analyses, set(ACTOR_LABELS)),
         "quotes": [], "facts": [],
         "brief": key_sentences(record, articles, analyses),
         "timeline": [],
@@ -64,8 +64,9 @@ def build_document(store: Store) -> dict[str, Any]:
             "rejected": [r.model_dump() for r in store.rejections()]}
 
 
-def _mentions(articles: list[Article], analyses: dict[str, Analysis | None], labels: set[str] |
-              frozenset[str], kind: str) -> list[dict[str, Any]]:
+def _actors(articles: list[Article], analyses: dict[str, Analysis | None],
+            labels: set[str]) -> list[dict[str, Any]]:
+    """People, organisations and groups named in the event, most mentioned first."""
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     names: dict[str, Counter[str]] = defaultdict(Counter)
     kinds: dict[str, str] = {}
@@ -77,11 +78,8 @@ def _mentions(articles: list[Article], analyses: dict[str, Analysis | None], lab
             key = " ".join(entity.text.casefold().removeprefix("the ").split())
             grouped[key].append({"article": article.id, "start": entity.start, "end": entity.end})
             names[key][entity.text.removeprefix("the ").strip()] += 1
-            kinds.setdefault(key, ACTOR_LABELS.get(entity.label, "place"))
+            kinds.setdefault(key, ACTOR_LABELS[entity.label])
     ranked = sorted(grouped, key=lambda k: (-len(grouped[k]), k))
-    if kind == "place":
-        return [{"name": names[k].most_common(1)[0][0], "lat": None, "lon": None,
-                 "mentions": grouped[k]} for k in ranked]
     return [{"name": names[k].most_common(1)[0][0], "kind": kinds[k], "mentions": grouped[k]}
             for k in ranked]
 

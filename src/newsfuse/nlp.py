@@ -11,6 +11,8 @@ from typing import Any, ClassVar
 
 from newsfuse.dedupe import signature
 from newsfuse.errors import ConfigError
+from newsfuse.extract.places import find_places
+from newsfuse.extract.times import find_times
 from newsfuse.model import Analysis, Entity, Quantity, Sentence
 
 logger = logging.getLogger(__name__)
@@ -58,12 +60,6 @@ def _load(name: str | None) -> Any:
                       hint="run the README's setup command, or pass --nlp-model")
 
 
-def model_name(nlp: Any) -> str:
-    """A printable name and version of a loaded pipeline."""
-    meta = nlp.meta
-    return f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
-
-
 def init_worker(name: str | None) -> None:
     """Process-pool initialiser: one model per worker, one thread each."""
     global _nlp
@@ -105,9 +101,6 @@ def analyze_with(nlp: Any, items: Sequence[WorkItem],
 def analysis_of(article_id: str, doc: Any, text: str, title: Any = None,
                 published: str | None = None) -> Analysis:
     """The compact record of one parsed document (and its parsed title, if any)."""
-    from newsfuse.extract.places import find_places
-    from newsfuse.extract.times import find_times
-
     sentences = tuple(Sentence(start=s.start_char, end=s.end_char) for s in doc.sents)
     entities = tuple(Entity(text=e.text, label=e.label_, start=e.start_char, end=e.end_char)
                      for e in doc.ents)

@@ -14,6 +14,7 @@ from newsfuse.cluster import GroupingConfig, OnlineGrouper
 from newsfuse.errors import (
     REJECT_EMPTY,
     REJECT_ID_CONFLICT,
+    REJECT_LABELS,
     REJECT_NO_TEXT,
     REJECT_STAGE,
     StageError,
@@ -57,7 +58,8 @@ class IngestReport:
     def summary(self) -> str:
         """One line for the terminal."""
         codes = Counter(r.code for r in self.rejected)
-        detail = ", ".join(f"{n} {code}" for code, n in sorted(codes.items()))
+        detail = ", ".join(f"{n} {code} {REJECT_LABELS.get(code, '')}".rstrip()
+                           for code, n in sorted(codes.items()))
         return (f"{self.added:,} ingested ({self.duplicates:,} duplicates), "
                 f"{self.skipped:,} already stored, {self.new_events:,} new events, "
                 f"{len(self.rejected):,} rejected" + (f": {detail}" if detail else ""))
@@ -263,20 +265,16 @@ class Runner:
         close = sorted(aid for score, aid in best if score >= dedupe.NEAR_DUPLICATE)
         if not close:
             return None
-        roots = {self._root(aid, out) for aid in close}
-        return min(roots, key=lambda aid: self._seq_of(aid, out))
+        copies = [self._known(aid, out) for aid in close]
+        roots = {c.duplicate_of or c.id for c in copies}
+        return min(roots, key=lambda aid: self._known(aid, out).seq)
 
-    def _root(self, article_id: str, out: Batch) -> str:
+    def _known(self, article_id: str, out: Batch) -> Article:
+        """An article of this batch or of the store."""
         for earlier in out.articles:
             if earlier.id == article_id:
-                return earlier.duplicate_of or earlier.id
-        return self.store.get_article(article_id).duplicate_of or article_id
-
-    def _seq_of(self, article_id: str, out: Batch) -> int:
-        for earlier in out.articles:
-            if earlier.id == article_id:
-                return earlier.seq
-        return self.store.get_article(article_id).seq
+                return earlier
+        return self.store.get_article(article_id)
 
 
 def _no_progress(stage: str, count: int, total: int | None) -> None:

@@ -144,14 +144,8 @@ class SQLiteStore:
 
     def known_articles(self, ids: Iterable[str]) -> dict[str, str]:
         """For the ids already stored: id -> hash of the raw text they were stored with."""
-        found: dict[str, str] = {}
-        wanted = list(ids)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(
-                f"SELECT id, raw_hash FROM articles WHERE id IN ({marks})", chunk).fetchall())
-        return found
+        return dict(self._select_in("SELECT id, raw_hash FROM articles WHERE id IN ({})", [],
+                                    list(ids)))
 
     def next_seq(self) -> int:
         """The arrival number the next article gets."""
@@ -160,15 +154,17 @@ class SQLiteStore:
 
     def source_line_counts(self, source: str, keys: Iterable[str]) -> dict[str, int]:
         """How many stored articles of `source` contain each line key."""
-        wanted = list(set(keys))
-        found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(
-                f"SELECT key, count FROM source_lines WHERE source = ? AND key IN ({marks})",
-                [source, *chunk]).fetchall())
-        return found
+        sql = "SELECT key, count FROM source_lines WHERE source = ? AND key IN ({})"
+        return dict(self._select_in(sql, [source], sorted(set(keys))))
+
+    def _select_in(self, sql: str, fixed: list[Any], values: list[str]) -> list[Any]:
+        """Rows of `sql` with its IN list filled in chunks (SQLite limits bound parameters)."""
+        rows: list[Any] = []
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            rows.extend(self.conn.execute(sql.format(",".join("?" * len(chunk))),
+                                          [*fixed, *chunk]).fetchall())
+        return rows
 
     def band_matches(self, bands: Iterable[tuple[int, int]]) -> list[str]:
         """Ids of stored articles that share any (band, key) with the given signature bands."""
