@@ -126,6 +126,84 @@ class Place(Frozen):
     source: str = ""
 
 
+class Mention(Frozen):
+    """One mention of an actor in an article's cleaned text."""
+
+    text: str
+    start: int
+    end: int
+
+
+class Actor(Frozen):
+    """A person, organisation or armed group named in one article, titles stripped.
+
+    `key` is the variant-folded name ("al-Husseini" and "al-Hussaini" share one) that merges the
+    same actor across articles; `name` is the fullest form this article uses.
+    """
+
+    key: str
+    name: str
+    kind: str  # "person" | "organisation" | "armed_group"
+    role: str | None = None  # "Defense Secretary", stripped from the name
+    mentions: tuple[Mention, ...] = ()
+
+
+class Quote(Frozen):
+    """A direct or reported quote with its speaker and cue verb; start/end span the quoted words."""
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None  # display name, or a description ("unnamed U.S. defense official")
+    speaker_key: str | None = None  # Actor.key when the speaker is a named actor
+    cue: str | None = None  # the cue verb's lemma ("say", "tell", "add")
+    direct: bool = True
+
+
+class Claim(Frozen):
+    """A number a report states about the happening, as a range, with what it counts and who says so.
+
+    `high` None means unbounded above ("at least two" = [2, None]). start/end span the number phrase.
+    """
+
+    predicate: str  # "killed", "wounded", "facilities", "money", "distance", ...
+    subject: str | None = None  # "Kataib Hezbollah fighter", "U.S. service members"
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None  # "USD", "km", "kg", "%", "day", ...
+    value: str = ""  # the wording of the number ("at least two")
+    text: str = ""
+    start: int = 0
+    end: int = 0
+    attribution: str | None = None  # "the PMF", "a medical source"
+    trigger: str | None = None  # the event word the number hangs on ("strikes", "attack")
+
+
+class EventType(Frozen):
+    """An ACLED-style event type of an article with the trigger word that shows it."""
+
+    event_type: str  # "Explosions/Remote violence"
+    sub_type: str  # "Air/drone strike"
+    trigger: str
+    start: int
+    end: int
+    score: float = 0.0
+
+
+class Happening(Frozen):
+    """A dated happening an article mentions: its date, the sentence and the trigger word."""
+
+    date: str  # TIMEX3-style value of the happening's time ("2024-01-23")
+    low: str | None = None
+    high: str | None = None
+    time_start: int  # the time expression's span
+    time_end: int
+    sentence_start: int
+    sentence_end: int
+    trigger: str | None = None
+    main: bool = False  # the happening the article reports (its event date), not background
+
+
 class Analysis(Frozen):
     """Everything the per-article NLP pass found in one article."""
 
@@ -136,6 +214,11 @@ class Analysis(Frozen):
     quantities: tuple[Quantity, ...] = ()
     times: tuple[TimeExpr, ...] = ()
     places: tuple[Place, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    event_type: EventType | None = None
+    happenings: tuple[Happening, ...] = ()
     signature: tuple[int, ...] = ()
 
 
