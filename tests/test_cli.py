@@ -129,10 +129,12 @@ def test_analyze_markdown_on_seeds(tmp_path, seeds):
     assert all("All have returned to duty." not in r for r in removed)
 
 
-def test_extract_writes_times_and_places_with_exact_spans(tmp_path):
+def test_extract_writes_every_extraction_with_exact_spans(tmp_path):
     source = tmp_path / "in.jsonl"
-    text = ("Rockets hit a base near Baghdad on Tuesday, officials said. "
-            "The strikes came two days after an attack in Basra.")
+    text = ("Defense Minister Ana Kovac said on Tuesday that airstrikes had hit three depots near "
+            "Baghdad. \"We will answer every attack,\" she added. At least four fighters were "
+            "killed, according to the Northern Brigade. The strikes came two days after an attack "
+            "in Basra.")
     source.write_text(json.dumps({"id": "x1", "text": text, "published": "2024-01-24"}) + "\n"
                       + "{broken\n")
     out = tmp_path / "out.jsonl"
@@ -140,7 +142,35 @@ def test_extract_writes_times_and_places_with_exact_spans(tmp_path):
     assert result.returncode == 1  # the broken line is rejected, the article is written
     [row] = [json.loads(line) for line in out.read_text().splitlines()]
     assert row["id"] == "x1"
-    for item in row["times"] + row["places"]:
+    for item in row["times"] + row["places"] + row["quotes"] + row["claims"]:
         assert text[item["start"]:item["end"]] == item["text"]
+    for actor in row["actors"]:
+        for mention in actor["mentions"]:
+            assert text[mention["start"]:mention["end"]] == mention["text"]
     assert {"Tuesday": "2024-01-23"}.items() <= {t["text"]: t["value"] for t in row["times"]}.items()
     assert {"Baghdad", "Basra"} <= {p["text"] for p in row["places"]}
+    kovac = [a for a in row["actors"] if a["name"] == "Ana Kovac"]
+    assert kovac and kovac[0]["kind"] == "person" and "Minister" in (kovac[0]["role"] or "")
+    assert any(q["speaker"] == "Ana Kovac" and q["text"].startswith("We will answer")
+               for q in row["quotes"])
+    killed = [c for c in row["claims"] if c["predicate"] == "killed"]
+    assert killed and killed[0]["low"] == 4 and killed[0]["high"] is None
+    assert row["event_type"]["event_type"] == "Explosions/Remote violence"
+
+
+def test_summarize_writes_one_brief_per_cluster(tmp_path):
+    clusters = tmp_path / "clusters.jsonl"
+    docs = [{"id": f"d{n}", "text": f"The river flooded the old town of Vell on Monday. "
+             f"Rescue teams moved {n + 40} families to the school. The mayor asked for help. "
+             f"Rain is expected to continue for {n + 2} more days.", "source": f"outlet{n}",
+             "published": "2031-05-0%d" % (n + 1), "title": None} for n in range(3)]
+    clusters.write_text(json.dumps({"id": "c1", "documents": docs}) + "\n"
+                        + json.dumps({"id": "c2", "documents": []}) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = run_cli("summarize", str(clusters), "--words", "20", "-o", str(out))
+    assert result.returncode == 1, result.stderr  # c2 has no text: rejected, c1 written
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["id"] == "c1" and "flooded" in row["summary"]
+    assert len(row["summary"].split()) <= 30
+    assert "[" not in row["summary"]  # citations stripped
+    assert run_cli("summarize", str(tmp_path / "missing.jsonl")).returncode == 2

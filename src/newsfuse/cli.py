@@ -266,6 +266,31 @@ def extract(paths: PathsArg,
         raise typer.Exit(1)
 
 
+@app.command()
+def summarize(clusters: Annotated[Path, typer.Argument(help="JSON Lines of {id, documents}.")],
+              output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                          help="JSON Lines file (default stdout).")
+                                ] = None,
+              words: Annotated[int, typer.Option(help="Length of each brief in words.")] = 120,
+              ) -> None:
+    """A brief of each pre-grouped cluster, as {"id", "summary"} lines (citations stripped)."""
+    from newsfuse.summarize import write_summaries
+
+    if not clusters.is_file():
+        raise UsageError(f"{clusters} is not a file.")
+    with clusters.open(encoding="utf-8", errors="replace") as lines:
+        if output is None:
+            rejected = write_summaries(lines, sys.stdout, words)
+        else:
+            with output.open("w", encoding="utf-8") as out:
+                rejected = write_summaries(lines, out, words)
+    for rejection in rejected:
+        typer.echo(f"  rejected {rejection.origin}: [{rejection.code}] {rejection.reason}",
+                   err=True)
+    if rejected:
+        raise typer.Exit(1)
+
+
 @db_app.command("migrate")
 def migrate(db: DbOpt = None) -> None:
     """Create the store or bring its schema up to date."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,10 +14,7 @@ from newsfuse.model import Analysis, Article
 from newsfuse.store import EventRecord, Store
 
 SCHEMA = "newsfuse/1"
-ACTOR_LABELS = {"PERSON": "person", "ORG": "organisation", "NORP": "group"}
-KEY_SENTENCES = 3
-LEAD_SENTENCES = 8
-_WORD = re.compile(r"[a-z][a-z'-]+")
+BRIEF_WORDS = 120
 
 
 def article_record(article: Article, store: Store) -> dict[str, Any]:
@@ -36,22 +32,35 @@ def article_record(article: Article, store: Store) -> dict[str, Any]:
         if assignment else None,
         "times": [t.model_dump() for t in analysis.times] if analysis else [],
         "places": [p.model_dump() for p in analysis.places] if analysis else [],
+        "actors": [a.model_dump() for a in analysis.actors] if analysis else [],
+        "quotes": [q.model_dump() for q in analysis.quotes] if analysis else [],
+        "claims": [c.model_dump() for c in analysis.claims] if analysis else [],
+        "event_type": analysis.event_type.model_dump()
+        if analysis and analysis.event_type else None,
+        "happenings": [h.model_dump() for h in analysis.happenings] if analysis else [],
     }
 
 
-def event_record(record: EventRecord, store: Store) -> dict[str, Any]:
-    """An event in newsfuse/1 shape."""
+def event_record(record: EventRecord, store: Store, words: int = BRIEF_WORDS) -> dict[str, Any]:
+    """An event in newsfuse/1 shape, with its merged extractions, facts, brief and timeline."""
+    from newsfuse.digest import digest
+
     articles = list(store.articles(record.id))
     analyses = {a.id: store.analysis(a.id) for a in articles}
+    merged = digest(articles, analyses, words)
+    dates = [t["date"] for t in merged["timeline"] if t["main"]]
     return {
-        "id": record.id, "title": record.title, "start": record.start, "end": record.end,
+        "id": record.id, "title": record.title,
+        "start": min(dates)[:10] if dates else record.start,
+        "end": max(dates)[:10] if dates else record.end,
+        "date": merged["date"], "published_start": record.start, "published_end": record.end,
+        "event_type": merged["event_type"],
         "articles": [a.id for a in articles],
         "sources": sorted({a.source for a in articles if a.source}),
         "places": _places(articles, analyses),
-        "actors": _actors(articles, analyses, set(ACTOR_LABELS)),
-        "quotes": [], "facts": [],
-        "brief": key_sentences(record, articles, analyses),
-        "timeline": [],
+        "actors": merged["actors"], "quotes": merged["quotes"], "facts": merged["facts"],
+        "disputed": sum(1 for f in merged["facts"] if f["status"] == "disputed"),
+        "brief": merged["brief"], "timeline": merged["timeline"],
     }
 
 
@@ -62,26 +71,6 @@ def build_document(store: Store) -> dict[str, Any]:
             "articles": [article_record(a, store) for a in store.articles()],
             "events": events,
             "rejected": [r.model_dump() for r in store.rejections()]}
-
-
-def _actors(articles: list[Article], analyses: dict[str, Analysis | None],
-            labels: set[str]) -> list[dict[str, Any]]:
-    """People, organisations and groups named in the event, most mentioned first."""
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    kinds: dict[str, str] = {}
-    for article in articles:
-        analysis = analyses.get(article.id)
-        for entity in analysis.entities if analysis else ():
-            if entity.label not in labels:
-                continue
-            key = " ".join(entity.text.casefold().removeprefix("the ").split())
-            grouped[key].append({"article": article.id, "start": entity.start, "end": entity.end})
-            names[key][entity.text.removeprefix("the ").strip()] += 1
-            kinds.setdefault(key, ACTOR_LABELS[entity.label])
-    ranked = sorted(grouped, key=lambda k: (-len(grouped[k]), k))
-    return [{"name": names[k].most_common(1)[0][0], "kind": kinds[k], "mentions": grouped[k]}
-            for k in ranked]
 
 
 def _places(articles: list[Article], analyses: dict[str, Analysis | None]) -> list[dict[str, Any]]:
@@ -98,41 +87,6 @@ def _places(articles: list[Article], analyses: dict[str, Analysis | None]) -> li
             entry["mentions"].append({"article": article.id, "start": place.start,
                                       "end": place.end, "text": place.text})
     return sorted(grouped.values(), key=lambda p: (-len(p["mentions"]), p["name"]))
-
-
-def key_sentences(record: EventRecord, articles: list[Article],
-                  analyses: dict[str, Analysis | None]) -> list[dict[str, Any]]:
-    """A few central lead sentences of the event, each citing every article that says it."""
-    centroid: dict[str, float] = record.state.get("terms", {})
-    pool = []
-    for article in articles:
-        analysis = analyses.get(article.id)
-        if article.duplicate_of or analysis is None:
-            continue
-        for position, sentence in enumerate(analysis.sentences[:LEAD_SENTENCES]):
-            text = " ".join(article.text[sentence.start:sentence.end].split())
-            words = set(_WORD.findall(text.lower()))
-            if len(words) < 6:
-                continue
-            weight = sum(centroid.get(w, 0.0) for w in words) / len(words) ** 0.5
-            pool.append((weight / (1 + 0.15 * position), article, sentence, text, words))
-    pool.sort(key=lambda p: (-p[0], p[1].seq, p[2].start))
-    chosen: list[dict[str, Any]] = []
-    picked: list[set[str]] = []
-    for _, article, sentence, text, words in pool:
-        if any(_jaccard(words, other) > 0.5 for other in picked):
-            continue
-        support = sorted({p[1].id for p in pool if _jaccard(words, p[4]) >= 0.6} | {article.id})
-        chosen.append({"text": text, "articles": support, "article": article.id,
-                       "start": sentence.start, "end": sentence.end})
-        picked.append(words)
-        if len(chosen) == KEY_SENTENCES:
-            break
-    return chosen
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def to_json(document: dict[str, Any]) -> str:

@@ -204,6 +204,28 @@ class Happening(Frozen):
     main: bool = False  # the happening the article reports (its event date), not background
 
 
+class Stated(Frozen):
+    """One source's claim inside a fact: the claim, where it is, and whose word it rests on."""
+
+    article: str
+    claim: Claim
+    source: str | None = None
+    published: str | None = None
+    root: str = ""  # the independent origin: the original of a reprint, or the quoted source
+    estimate_low: float | None = None  # the source's best estimate, compared across sources
+    estimate_high: float | None = None
+
+
+class Fact(Frozen):
+    """Claims of several reports about the same thing, aligned, with whether they agree."""
+
+    predicate: str
+    subject: str | None
+    status: str  # "agreed" | "disputed" | "single_source" | "update"
+    claims: tuple[Stated, ...]
+    note: str = ""
+
+
 class Analysis(Frozen):
     """Everything the per-article NLP pass found in one article."""
 

@@ -7,11 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from newsfuse.extract.places import find_places
-from newsfuse.extract.times import find_times
 from newsfuse.ingest import InputOptions, read_inputs
 from newsfuse.model import RawArticle, Rejection, derive_article_id
-from newsfuse.nlp import load_model
+from newsfuse.nlp import analysis_of, load_model
 
 BATCH = 16
 
@@ -35,11 +33,17 @@ def extract_records(paths: list[Path], model: str | None = None,
 def _extract(nlp: Any, batch: list[RawArticle]) -> Iterator[dict[str, Any]]:
     texts = [raw.text or "" for raw in batch]
     for raw, text, doc in zip(batch, texts, nlp.pipe(texts), strict=True):
+        article_id = derive_article_id(raw, text)
+        found = analysis_of(article_id, doc, text, None, raw.published)
         yield {
-            "id": derive_article_id(raw, text),
-            "times": [t.model_dump() for t in find_times(text, raw.published, doc)],
-            "places": [p.model_dump() for p in find_places(text, doc)],
-            "actors": [], "quotes": [], "claims": [], "event_type": None,
+            "id": article_id,
+            "times": [t.model_dump() for t in found.times],
+            "places": [p.model_dump() for p in found.places],
+            "actors": [a.model_dump() for a in found.actors],
+            "quotes": [q.model_dump() for q in found.quotes],
+            "claims": [c.model_dump() for c in found.claims],
+            "event_type": found.event_type.model_dump() if found.event_type else None,
+            "happenings": [h.model_dump() for h in found.happenings],
         }
 
 

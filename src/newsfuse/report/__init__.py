@@ -56,9 +56,25 @@ def event_markdown(event: dict[str, Any], articles: dict[str, dict[str, Any]]) -
     lines = [f"## {md_escape(event['title'])}", "",
              f"`{event['id']}` · {when} · {len(event['articles'])} articles from "
              f"{len(event['sources'])} sources", ""]
+    if event.get("event_type") or event.get("date"):
+        kind = event.get("event_type")
+        what = f"{kind['event_type']} > {kind['sub_type']}" if kind else "event"
+        lines += [f"*{md_escape(what)}*, happened {event.get('date') or 'on an unknown date'}", ""]
     if event["brief"]:
-        lines += ["**Key sentences**", ""]
+        lines += ["**Brief**", ""]
         lines += [f"- {md_escape(s['text'])} [{', '.join(s['articles'])}]" for s in event["brief"]]
+        lines.append("")
+    lines += facts_markdown(event.get("facts", []))
+    if event.get("timeline"):
+        lines += ["**Timeline**", ""]
+        lines += [f"- {t['date']}: {md_escape(t['text'])} [{', '.join(t['articles'])}]"
+                  for t in event["timeline"]]
+        lines.append("")
+    if event.get("quotes"):
+        lines += ["**Quotes**", ""]
+        lines += [f"- {md_escape(q['speaker'] or 'unknown speaker')}: "
+                  f"{chr(8220) if q['direct'] else ''}{md_escape(q['text'])}"
+                  f"{chr(8221) if q['direct'] else ''} [{q['article']}]" for q in event["quotes"]]
         lines.append("")
     if event["places"]:
         names = ", ".join(md_escape(p["name"]) for p in event["places"][:10])
@@ -79,3 +95,24 @@ def event_markdown(event: dict[str, Any], articles: dict[str, dict[str, Any]]) -
         lines += ["", "</details>"]
     lines.append("")
     return lines
+
+
+def facts_markdown(facts: list[dict[str, Any]]) -> list[str]:
+    """The facts table: disputed first, each source's value, attribution and sentence."""
+    if not facts:
+        return []
+    lines = ["**Facts by source**", "", "| fact | status | what each source says |",
+             "|---|---|---|"]
+    for fact in facts:
+        subject = f" ({md_escape(fact['subject'])})" if fact["subject"] else ""
+        cells = []
+        for claim in fact["claims"]:
+            per = f", per {md_escape(claim['attribution'])}" if claim["attribution"] else ""
+            said = f": “{md_escape(claim['sentence'])}”" if claim.get("sentence") else ""
+            cells.append(f"**{md_escape(claim['value'] or claim['text'])}** "
+                         f"({md_escape(claim['source']) or '?'} `{claim['article']}`{per}){said}")
+        status = fact["status"].replace("_", " ")
+        note = f" — {md_escape(fact['note'])}" if fact.get("note") else ""
+        lines.append(f"| {md_escape(fact['predicate'])}{subject} | {status}{note} | "
+                     f"{'<br>'.join(cells)} |")
+    return lines + [""]

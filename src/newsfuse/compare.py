@@ -1,0 +1,280 @@
+"""Compare: align the claims of an event's reports about the same thing and say whether they agree.
+
+Two claims speak of the same thing when they share the predicate (killed, wounded, facilities...),
+their subjects are compatible (same head, or one is generic like "people"; "U.S. troops" and
+"militants" are not), and their happenings fall on the same day when both are dated.
+
+Each independent origin contributes its most specific claim. Independence: a reprint counts as
+its original, and claims attributed to the same source ("according to the PMF") count once.
+
+How ranges compare: every claim has a *best estimate*: the value itself for an exact count, the
+stated bound for "at least N"/"more than N"/"up to N" (a reporter writes the figure they have),
+and the tolerance interval for "about N". Two sources agree when their estimates overlap, so
+"at least one" and "at least two" killed are disputed (the best figures differ) while "about 150"
+and "151" agree. A later report with a larger toll than an earlier one is an `update`, not a
+dispute.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from newsfuse.model import Claim, Fact, Happening, Stated
+
+TOLLS = frozenset({"killed", "wounded", "missing", "arrested", "kidnapped", "displaced"})
+GENERIC_HEADS = frozenset({"people", "person", "other", "others", "individual", "victim",
+                           "one", "casualty", "body", "dead", "death", "injury", "toll"})
+# Heads that name the same kind of people, so "fighters" and "militants" are one subject.
+HEAD_CLASSES = (
+    frozenset({"fighter", "militant", "member", "gunman", "insurgent", "rebel", "militia",
+               "militiaman", "jihadist", "combatant", "operative", "commander", "leader"}),
+    frozenset({"soldier", "troop", "service", "servicemember", "serviceman", "personnel",
+               "marine", "sailor", "airman", "officer", "force", "guard"}),
+    frozenset({"civilian", "resident", "child", "woman", "man", "villager", "bystander",
+               "worker", "student", "passenger"}),
+)
+UPDATE_HOURS = 6.0  # a larger toll reported this much later is an update, not a dispute
+DATE_SLACK_DAYS = 1
+_WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
+_PLURAL = re.compile(r"(?<=[a-z]{3})s$")
+
+
+@dataclass(frozen=True)
+class _Item:
+    article: str
+    claim: Claim
+    root: str
+    date: str | None
+    source: str | None
+    published: str | None
+
+
+def compare_claims(claims: Sequence[tuple[str, Claim]], independent: Mapping[str, str] | None = None,
+                   dates: Mapping[tuple[str, int], str] | None = None,
+                   sources: Mapping[str, str | None] | None = None,
+                   published: Mapping[str, str | None] | None = None) -> list[Fact]:
+    """Facts from (article id, claim) pairs: aligned across articles, each with a status.
+
+    `independent` maps an article to the article it copies (its root); `dates` maps
+    (article, claim start) to the day of the happening the claim's sentence reports.
+    """
+    items = [_Item(article, claim, _root(article, claim, independent or {}),
+                   (dates or {}).get((article, claim.start)),
+                   (sources or {}).get(article), (published or {}).get(article))
+             for article, claim in claims]
+    by_predicate: dict[str, list[_Item]] = defaultdict(list)
+    for item in items:
+        by_predicate[item.claim.predicate].append(item)
+    facts = []
+    for predicate in sorted(by_predicate):
+        for group in _align(by_predicate[predicate]):
+            facts.append(_fact(predicate, group))
+    return sorted(facts, key=_fact_order)
+
+
+def compare_dates(mains: Sequence[tuple[str, Happening]],
+                  independent: Mapping[str, str] | None = None,
+                  sources: Mapping[str, str | None] | None = None) -> Fact | None:
+    """The date of the happening as a fact: agreed, disputed ("Tuesday" = 23rd vs "24th")..."""
+    if not mains:
+        return None
+    stated = []
+    roots = set()
+    for article, happening in mains:
+        root = (independent or {}).get(article) or article
+        roots.add(root)
+        claim = Claim(predicate="date", value=happening.date, text=happening.date,
+                      start=happening.time_start, end=happening.time_end,
+                      trigger=happening.trigger)
+        stated.append(Stated(article=article, claim=claim, root=root,
+                             source=(sources or {}).get(article)))
+    days = {s.claim.value for s in stated}
+    if len(roots) < 2:
+        status = "single_source"
+    else:
+        status = "agreed" if len(days) == 1 else "disputed"
+    note = "" if len(days) == 1 else "dates stated: " + ", ".join(sorted(days))
+    return Fact(predicate="date", subject="the happening", status=status, claims=tuple(stated),
+                note=note)
+
+
+def _root(article: str, claim: Claim, independent: Mapping[str, str]) -> str:
+    """The independent origin of a claim: the quoted source if any, else the original article."""
+    if claim.attribution:
+        words = [w.lower().strip(".") for w in _WORD.findall(claim.attribution)]
+        key = " ".join(w for w in words if w not in {"the", "a", "an"})
+        if key and not _generic_source(key):
+            return "source:" + key
+    return independent.get(article) or article
+
+
+def _generic_source(key: str) -> bool:
+    """"a medical source" or "officials" name no one in particular: they stay per article."""
+    return key.split()[-1] in {"source", "sources", "official", "officials", "witness",
+                               "witnesses", "report", "reports", "media", "residents"}
+
+
+def head_of(subject: str | None) -> str | None:
+    """The subject's head noun, singular and lower case ("U.S. service members" -> member)."""
+    if not subject:
+        return None
+    words = _WORD.findall(subject)
+    if not words:
+        return None
+    head = words[-1].lower().strip(".")
+    return head if head in {"others", "people"} else _PLURAL.sub("", head)
+
+
+def _modifiers(subject: str | None) -> set[str]:
+    """Proper-noun modifiers of a subject ("U.S.", "Iraqi", "Kataib"): who the counted belong to."""
+    if not subject:
+        return set()
+    words = _WORD.findall(subject)[:-1]
+    return {w.lower().strip(".") for w in words if w[0].isupper()}
+
+
+def subjects_compatible(a: str | None, b: str | None) -> bool:
+    """Whether two counted subjects can be the same people or things."""
+    head_a, head_b = head_of(a), head_of(b)
+    if head_a is None or head_b is None or head_a in GENERIC_HEADS or head_b in GENERIC_HEADS:
+        return not _owners_differ(a, b)
+    if head_a != head_b and not any(head_a in c and head_b in c for c in HEAD_CLASSES):
+        return False
+    return not _owners_differ(a, b)
+
+
+def _owners_differ(a: str | None, b: str | None) -> bool:
+    """Both subjects name whose people they are, and the names share nothing."""
+    mods_a, mods_b = _modifiers(a), _modifiers(b)
+    return bool(mods_a and mods_b and not mods_a & mods_b)
+
+
+def _dates_compatible(a: str | None, b: str | None) -> bool:
+    if not a or not b or len(a) < 10 or len(b) < 10:
+        return True
+    try:
+        gap = abs((datetime.fromisoformat(a[:10]) - datetime.fromisoformat(b[:10])).days)
+    except ValueError:
+        return True
+    return gap <= DATE_SLACK_DAYS
+
+
+def _same_thing(a: _Item, b: _Item) -> bool:
+    if a.claim.unit != b.claim.unit and a.claim.unit and b.claim.unit:
+        return False
+    return subjects_compatible(a.claim.subject, b.claim.subject) and _dates_compatible(a.date,
+                                                                                         b.date)
+
+
+def _align(items: list[_Item]) -> list[list[_Item]]:
+    """Group one predicate's claims: each joins the first group it is compatible with entirely."""
+    ordered = sorted(items, key=lambda i: (-_specificity(i.claim), i.article, i.claim.start))
+    groups: list[list[_Item]] = []
+    for item in ordered:
+        for group in groups:
+            if all(_same_thing(item, other) for other in group):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    return [sorted(g, key=lambda i: (i.published or "", i.article, i.claim.start)) for g in groups]
+
+
+def _specificity(claim: Claim) -> int:
+    """Named subjects first, so generic ones join the group they fit rather than start one."""
+    head = head_of(claim.subject)
+    return 2 if head and head not in GENERIC_HEADS else 1 if head else 0
+
+
+def estimate(claim: Claim) -> tuple[float | None, float | None]:
+    """A claim's best estimate as an interval: the stated figure, or the 'about' tolerance."""
+    low, high = claim.low, claim.high
+    if low is None and high is None:
+        return None, None
+    if high is None:  # "at least N", "more than N": the figure the reporter has is N
+        return low, low
+    if low is None:  # "up to N": the figure given is N
+        return high, high
+    return low, high
+
+
+def _per_root(group: list[_Item]) -> dict[str, _Item]:
+    """Each independent origin's most specific claim (narrowest estimate, then earliest)."""
+    chosen: dict[str, _Item] = {}
+    for item in group:
+        current = chosen.get(item.root)
+        if current is None or _width(item.claim) < _width(current.claim):
+            chosen[item.root] = item
+    return chosen
+
+
+def _width(claim: Claim) -> float:
+    low, high = estimate(claim)
+    if low is None or high is None:
+        return float("inf")
+    return high - low
+
+
+def _overlap(a: Claim, b: Claim) -> bool:
+    a_low, a_high = estimate(a)
+    b_low, b_high = estimate(b)
+    if None in (a_low, a_high, b_low, b_high):
+        return True
+    return bool(a_low <= b_high and b_low <= a_high)  # type: ignore[operator]
+
+
+def _fact(predicate: str, group: list[_Item]) -> Fact:
+    representatives = _per_root(group)
+    status, note = _status(predicate, list(representatives.values()))
+    stated = tuple(Stated(article=i.article, claim=i.claim, source=i.source,
+                          published=i.published, root=i.root,
+                          estimate_low=estimate(i.claim)[0], estimate_high=estimate(i.claim)[1])
+                   for i in group)
+    subject = _subject(group)
+    return Fact(predicate=predicate, subject=subject, status=status, claims=stated, note=note)
+
+
+def _status(predicate: str, items: list[_Item]) -> tuple[str, str]:
+    if len(items) < 2:
+        return "single_source", ""
+    clashes = [(a, b) for n, a in enumerate(items) for b in items[n + 1:]
+               if not _overlap(a.claim, b.claim)]
+    if not clashes:
+        return "agreed", ""
+    if predicate in TOLLS and all(_is_update(a, b) for a, b in clashes):
+        return "update", "a later report gives a larger toll"
+    values = sorted({i.claim.value or i.claim.text for i in items})
+    return "disputed", "best estimates differ: " + " vs ".join(values)
+
+
+def _is_update(a: _Item, b: _Item) -> bool:
+    """The later report's figure is larger, and it came out well after the earlier one."""
+    if not a.published or not b.published:
+        return False
+    early, late = (a, b) if a.published <= b.published else (b, a)
+    try:
+        hours = (datetime.fromisoformat(late.published or "")
+                 - datetime.fromisoformat(early.published or "")).total_seconds() / 3600
+    except ValueError:
+        return False
+    early_low, _ = estimate(early.claim)
+    late_low, _ = estimate(late.claim)
+    if early_low is None or late_low is None:
+        return False
+    return hours >= UPDATE_HOURS and late_low > early_low
+
+
+def _subject(group: Iterable[_Item]) -> str | None:
+    """The most specific subject wording the group uses."""
+    named = sorted({i.claim.subject for i in group if i.claim.subject},
+                   key=lambda s: (head_of(s) in GENERIC_HEADS, -len(s), s))
+    return named[0] if named else None
+
+
+def _fact_order(fact: Fact) -> tuple[int, str, str]:
+    rank = {"disputed": 0, "update": 1, "agreed": 2, "single_source": 3}
+    return rank.get(fact.status, 4), fact.predicate, fact.subject or ""

@@ -1,0 +1,100 @@
+"""Compare: claims about the same thing are aligned across reports and given a status."""
+
+from __future__ import annotations
+
+from newsfuse.compare import compare_claims, compare_dates, estimate, subjects_compatible
+from newsfuse.model import Claim, Happening
+
+INF = None
+
+
+def claim(predicate: str, low: float | None, high: float | None, subject: str | None = None,
+          value: str = "", attribution: str | None = None, start: int = 0) -> Claim:
+    return Claim(predicate=predicate, low=low, high=high, subject=subject, value=value,
+                 text=value, start=start, end=start + len(value), attribution=attribution)
+
+
+def statuses(facts):
+    return sorted((f.predicate, f.status) for f in facts)
+
+
+def test_different_lower_bounds_are_a_dispute_of_the_best_estimate():
+    facts = compare_claims([("a", claim("killed", 1, INF, "fighter", "at least one")),
+                            ("b", claim("killed", 2, INF, "militant", "at least two"))])
+    assert statuses(facts) == [("killed", "disputed")]
+    assert "at least one" in facts[0].note and "at least two" in facts[0].note
+
+
+def test_approximation_within_tolerance_is_not_a_dispute():
+    facts = compare_claims([("a", claim("attacks", 135, 165, "attack", "about 150")),
+                            ("b", claim("attacks", 151, 151, "attack", "151"))])
+    assert statuses(facts) == [("attacks", "agreed")]
+    assert estimate(facts[0].claims[0].claim) != (None, None)
+
+
+def test_one_source_is_single_source_and_reprints_do_not_confirm():
+    one = compare_claims([("a", claim("facilities", 3, 3, "facility", "three"))])
+    assert statuses(one) == [("facilities", "single_source")]
+    copied = compare_claims([("a", claim("facilities", 3, 3, "facility", "three")),
+                             ("b", claim("facilities", 3, 3, "facility", "three"))],
+                            independent={"b": "a"})
+    assert statuses(copied) == [("facilities", "single_source")]
+    assert {s.root for s in copied[0].claims} == {"a"}
+
+
+def test_the_same_quoted_source_counts_once():
+    facts = compare_claims([
+        ("a", claim("wounded", 2, 2, "fighter", "two", attribution="the Popular Forces")),
+        ("b", claim("wounded", 2, 2, "fighter", "two", attribution="the Popular Forces"))])
+    assert statuses(facts) == [("wounded", "single_source")]
+    independent = compare_claims([
+        ("a", claim("wounded", 2, 2, "fighter", "two", attribution="the Popular Forces")),
+        ("b", claim("wounded", 2, 2, "fighter", "two", attribution="the army"))])
+    assert statuses(independent) == [("wounded", "agreed")]
+
+
+def test_different_people_are_different_facts():
+    assert not subjects_compatible("U.S. service members", "Kataib fighters")
+    assert subjects_compatible("fighters", "militants")
+    assert subjects_compatible("people", "militants")
+    facts = compare_claims([("a", claim("wounded", 4, 4, "U.S. service members", "four")),
+                            ("b", claim("wounded", 2, 2, "Northern Brigade fighters", "two"))])
+    assert statuses(facts) == [("wounded", "single_source"), ("wounded", "single_source")]
+
+
+def test_dates_of_the_happening_separate_facts():
+    facts = compare_claims([("a", claim("wounded", 4, 4, "people", "four", start=5)),
+                            ("b", claim("wounded", 2, 2, "people", "two", start=9))],
+                           dates={("a", 5): "2031-03-01", ("b", 9): "2031-03-05"})
+    assert len(facts) == 2
+
+
+def test_a_later_larger_toll_is_an_update():
+    facts = compare_claims([("a", claim("killed", 5, 5, "people", "five")),
+                            ("b", claim("killed", 12, 12, "people", "12"))],
+                           published={"a": "2031-03-01T08:00:00", "b": "2031-03-02T09:00:00"})
+    assert statuses(facts) == [("killed", "update")]
+    same_time = compare_claims([("a", claim("killed", 5, 5, "people", "five")),
+                                ("b", claim("killed", 12, 12, "people", "12"))],
+                               published={"a": "2031-03-01T08:00:00", "b": "2031-03-01T09:00:00"})
+    assert statuses(same_time) == [("killed", "disputed")]
+
+
+def test_disputed_facts_come_first():
+    facts = compare_claims([("a", claim("facilities", 3, 3, "facility", "three")),
+                            ("b", claim("facilities", 3, 3, "facility", "three")),
+                            ("a", claim("killed", 1, INF, "fighter", "at least one", start=40)),
+                            ("b", claim("killed", 2, INF, "fighter", "at least two", start=40))])
+    assert [f.status for f in facts] == ["disputed", "agreed"]
+
+
+def test_dates_of_the_main_happening_are_compared():
+    def main(day: str) -> Happening:
+        return Happening(date=day, time_start=0, time_end=7, sentence_start=0, sentence_end=20,
+                         main=True)
+    fact = compare_dates([("a", main("2031-01-23")), ("b", main("2031-01-24"))])
+    assert fact is not None and fact.status == "disputed"
+    assert "2031-01-23" in fact.note and "2031-01-24" in fact.note
+    agreed = compare_dates([("a", main("2031-01-23")), ("b", main("2031-01-23"))])
+    assert agreed is not None and agreed.status == "agreed"
+    assert compare_dates([]) is None
