@@ -98,3 +98,15 @@ def test_dates_of_the_main_happening_are_compared():
     agreed = compare_dates([("a", main("2031-01-23")), ("b", main("2031-01-23"))])
     assert agreed is not None and agreed.status == "agreed"
     assert compare_dates([]) is None
+
+
+def test_a_bound_agrees_with_an_exact_figure_above_it_and_vague_words_with_any():
+    facts = compare_claims([("a", claim("count", 201, INF, "protester", "more than 200")),
+                            ("b", claim("count", 226, 226, "protester", "226"))])
+    assert statuses(facts) == [("count", "agreed")]
+    far = compare_claims([("a", claim("count", 201, INF, "protester", "more than 200")),
+                          ("b", claim("count", 900, 900, "protester", "900"))])
+    assert statuses(far) == [("count", "disputed")]
+    vague = compare_claims([("a", claim("count", 61, INF, "woman", "more than 60")),
+                            ("b", claim("count", 24, INF, "woman", "dozens"))])
+    assert statuses(vague) == [("count", "agreed")]

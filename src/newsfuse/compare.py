@@ -9,10 +9,12 @@ its original, and claims attributed to the same source ("according to the PMF") 
 
 How ranges compare: every claim has a *best estimate*: the value itself for an exact count, the
 stated bound for "at least N"/"more than N"/"up to N" (a reporter writes the figure they have),
-and the tolerance interval for "about N". Two sources agree when their estimates overlap, so
-"at least one" and "at least two" killed are disputed (the best figures differ) while "about 150"
-and "151" agree. A later report with a larger toll than an earlier one is an `update`, not a
-dispute.
+and the tolerance interval for "about N". Two lower bounds agree only when they are within 5% of
+each other, so "at least one" and "at least two" killed are disputed (the best figures differ);
+a lower bound agrees with an exact figure at or somewhat above it ("more than 200" and "226");
+a vague bound ("dozens") agrees with any figure above it; other estimates agree when they
+overlap, so "about 150" and "151" agree. A report published hours later with a larger figure
+than an earlier one is an `update`, not a dispute.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ HEAD_CLASSES = (
     frozenset({"civilian", "resident", "child", "woman", "man", "villager", "bystander",
                "worker", "student", "passenger"}),
 )
+VAGUE_WORDS = frozenset({"dozens", "scores", "hundreds", "thousands", "millions", "billions"})
+BOUND_SHARE = 0.05  # bounds this close are one figure ("more than 200,000" and "over 205,000")
+BOUND_REACH = 1.5  # an exact figure this far above "more than N" is another figure, not N's
 UPDATE_HOURS = 6.0  # a larger toll reported this much later is an update, not a dispute
 DATE_SLACK_DAYS = 1
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
@@ -53,7 +58,8 @@ class _Item:
     published: str | None
 
 
-def compare_claims(claims: Sequence[tuple[str, Claim]], independent: Mapping[str, str] | None = None,
+def compare_claims(claims: Sequence[tuple[str, Claim]],
+                   independent: Mapping[str, str] | None = None,
                    dates: Mapping[tuple[str, int], str] | None = None,
                    sources: Mapping[str, str | None] | None = None,
                    published: Mapping[str, str | None] | None = None) -> list[Fact]:
@@ -93,10 +99,7 @@ def compare_dates(mains: Sequence[tuple[str, Happening]],
         stated.append(Stated(article=article, claim=claim, root=root,
                              source=(sources or {}).get(article)))
     days = {s.claim.value for s in stated}
-    if len(roots) < 2:
-        status = "single_source"
-    else:
-        status = "agreed" if len(days) == 1 else "disputed"
+    status = "single_source" if len(roots) < 2 else "agreed" if len(days) == 1 else "disputed"
     note = "" if len(days) == 1 else "dates stated: " + ", ".join(sorted(days))
     return Fact(predicate="date", subject="the happening", status=status, claims=tuple(stated),
                 note=note)
@@ -219,7 +222,27 @@ def _width(claim: Claim) -> float:
     return high - low
 
 
-def _overlap(a: Claim, b: Claim) -> bool:
+def _vague(claim: Claim) -> bool:
+    """A bound from a vague word ("dozens", "hundreds"): it fits any figure above it."""
+    words = claim.value.lower().split()
+    return bool(words) and words[-1] in VAGUE_WORDS
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(BOUND_SHARE * max(abs(a), abs(b)), 0.0)
+
+
+def compatible(a: Claim, b: Claim) -> bool:
+    """Whether two sources' figures for one fact agree (module docstring: best estimates)."""
+    if a.high is None and b.high is None and a.low is not None and b.low is not None:
+        if _vague(a) or _vague(b):
+            return True
+        return _close(a.low, b.low)  # "at least one" vs "at least two": different best figures
+    for bound, other in ((a, b), (b, a)):
+        if bound.high is None and bound.low is not None and other.low is not None:
+            # "more than 200" and "226": the exact figure is what the bound rounded down
+            return bool(other.low >= bound.low * (1 - BOUND_SHARE) and (
+                _vague(bound) or other.low <= bound.low * BOUND_REACH + 2))
     a_low, a_high = estimate(a)
     b_low, b_high = estimate(b)
     if None in (a_low, a_high, b_low, b_high):
@@ -242,11 +265,11 @@ def _status(predicate: str, items: list[_Item]) -> tuple[str, str]:
     if len(items) < 2:
         return "single_source", ""
     clashes = [(a, b) for n, a in enumerate(items) for b in items[n + 1:]
-               if not _overlap(a.claim, b.claim)]
+               if not compatible(a.claim, b.claim)]
     if not clashes:
         return "agreed", ""
-    if predicate in TOLLS and all(_is_update(a, b) for a, b in clashes):
-        return "update", "a later report gives a larger toll"
+    if predicate != "date" and all(_is_update(a, b) for a, b in clashes):
+        return "update", "a later report gives a larger figure"
     values = sorted({i.claim.value or i.claim.text for i in items})
     return "disputed", "best estimates differ: " + " vs ".join(values)
 

@@ -1,0 +1,490 @@
+"""Claims: the numbers a report states about the happening, with what they count and who says so.
+
+Number phrases come from `numbers` (text only); the dependency parse then says what each counts.
+Predicates: casualties (killed, wounded, missing, arrested, kidnapped, displaced, casualties) from
+the verb, adjective or noun the number hangs on ("killed two fighters", "two fighters were
+killed", "12 dead", "a death toll of 12", "injuring four others", "with 30 people wounded");
+else the counted noun's class (attacks, troops, facilities, missiles, rockets, drones) or "count";
+measures (money, percentage, distance, height, weight, speed, age, duration) from the unit.
+
+Choices: the subject is the counted noun with its compound and adjective modifiers, head noun
+lemmatised ("Kataib Hezbollah fighter"); a number standing alone ("killed at least one") takes the
+subject of the claim before it in the same sentence, else None. Missiles, rockets and drones are
+one predicate each. "one" and "a" count only in a casualty claim ("a soldier was killed").
+Attribution is the source noun phrase of "according to X" or of a speech verb governing the
+number's clause, within the sentence. The trigger is the event noun behind a casualty verb
+("killed in the strikes" -> "strikes") or else the verb or noun the number attaches to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from newsfuse.extract.numbers import NumberPhrase, find_numbers
+from newsfuse.model import Claim
+
+CASUALTY_VERBS = {
+    "kill": "killed", "die": "killed", "murder": "killed", "slay": "killed", "behead": "killed",
+    "massacre": "killed", "perish": "killed", "drown": "killed", "execute": "killed",
+    "wound": "wounded", "injure": "wounded", "hurt": "wounded", "maim": "wounded",
+    "hospitalize": "wounded", "hospitalise": "wounded",
+    "arrest": "arrested", "detain": "arrested", "capture": "arrested", "apprehend": "arrested",
+    "kidnap": "kidnapped", "abduct": "kidnapped", "displace": "displaced", "evacuate": "displaced",
+    "flee": "displaced", "uproot": "displaced",
+}
+CASUALTY_WORDS = {  # adjectives and nouns that carry the predicate themselves
+    "dead": "killed", "death": "killed", "fatality": "killed", "body": "killed", "toll": "killed",
+    "corpse": "killed", "missing": "missing", "unaccounted": "missing", "injured": "wounded",
+    "wounded": "wounded", "injury": "wounded", "hurt": "wounded", "casualty": "casualties",
+    "arrest": "arrested", "hostage": "kidnapped", "homeless": "displaced", "refugee": "displaced",
+    "evacuee": "displaced", "displaced": "displaced",
+}
+INJURIES = frozenset("injury wound burn injured concussion fracture".split())
+INTRANSITIVE = frozenset({"die", "perish", "drown", "flee"})
+SUFFER_VERBS = frozenset({"suffer", "sustain", "receive", "treat", "diagnose", "need"})
+NOUN_CLASSES = {
+    "attack": "attacks", "strike": "attacks", "airstrike": "attacks", "raid": "attacks",
+    "assault": "attacks", "bombing": "attacks", "ambush": "attacks", "shelling": "attacks",
+    "facility": "facilities", "site": "facilities", "target": "facilities",
+    "location": "facilities", "base": "facilities", "depot": "facilities",
+    "warehouse": "facilities", "installation": "facilities", "outpost": "facilities",
+    "troop": "troops", "soldier": "troops", "personnel": "troops", "marine": "troops",
+    "serviceman": "troops", "servicemen": "troops", "paratrooper": "troops",
+    "missile": "missiles", "rocket": "rockets", "drone": "drones", "uav": "drones",
+}
+CASUALTY_PREDICATES = frozenset({"killed", "wounded", "missing", "arrested", "kidnapped",
+                                 "displaced", "casualties"})
+ATTACK_VERBS = frozenset({"attack", "target", "strike", "hit", "shell", "bomb", "raid"})
+EVENT_NOUNS = frozenset(
+    "strike airstrike attack raid bombing blast explosion shelling clash fighting violence "
+    "assault ambush shooting crash earthquake quake flood flooding storm fire wildfire hurricane "
+    "typhoon cyclone landslide collision accident derailment stampede bombardment offensive "
+    "operation incident riot protest unrest battle war conflict outbreak tornado avalanche "
+    "eruption tsunami heatwave gunfire bomb missile rocket drone mortar shell crackdown "
+    "massacre siege fire".split())
+SPEECH_VERBS = frozenset("say tell report announce state confirm claim write add estimate "
+                         "quote post tweet reveal disclose insist allege put".split())
+SOURCE_CARRIERS = frozenset("statement report figure figures data tally count estimate "
+                            "estimates post account release".split())
+PRONOUNS = frozenset("he she it they we i you this that who".split())
+DROPPED_MODIFIERS = frozenset("other more additional further least most some many few several "
+                               "his her their its our my your "
+                               "such total estimated another only just all".split())
+VAGUE_NOUNS = frozenset("number lot total series group couple handful majority half "
+                        "percent per cent bit deal while time way".split())
+PLACEHOLDER_NOUNS = frozenset({"other", "one", "those", "them"})
+DEFINITE = frozenset({"the", "these", "those", "both", "its", "their", "his", "her"})
+MEASURE_KINDS = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
+                           "duration"})
+SKIP_ENTS = frozenset({"WORK_OF_ART", "LAW", "PRODUCT"})
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC", "ORG"})
+NOUNISH = frozenset({"NOUN", "PROPN", "ADJ"})
+
+
+def find_claims(text: str, doc: Any) -> list[Claim]:
+    """Every number claim of `text` (parsed as `doc`), in text order.
+
+    Args:
+        text: the cleaned article text; every claim's span slices it.
+        doc: the spaCy Doc of `text` (parser and NER).
+
+    Returns:
+        The claims, in the order their number phrases appear.
+    """
+    claims: list[Claim] = []
+    for phrase in find_numbers(text):
+        claim = _claim(text, doc, phrase, claims)
+        if claim is not None:
+            claims.append(claim)
+    claims.extend(_article_claims(doc))
+    return sorted(claims, key=lambda c: (c.start, c.end))
+
+
+def _article_claims(doc: Any) -> Iterator[Claim]:
+    """"killed a soldier", "a man was arrested": "a" counts one in a casualty claim."""
+    for det in doc:
+        noun = det.head
+        if det.lower_ not in ("a", "an") or det.dep_ != "det" or noun.tag_ != "NN" or \
+                _vague(noun) or NOUN_CLASSES.get(_lemma(noun), "troops") != "troops" or \
+                noun.ent_type_ in PLACE_ENTS:
+            continue
+        predicate, trigger = _casualty(noun, noun)
+        if predicate is None:
+            continue
+        yield Claim(predicate=predicate, subject=_subject(noun), low=1.0, high=1.0,
+                    value=det.text, text=det.text, start=det.idx, end=det.idx + len(det.text),
+                    attribution=attribution(det.sent, det), trigger=trigger)
+
+
+def _claim(text: str, doc: Any, phrase: NumberPhrase, earlier: list[Claim]) -> Claim | None:
+    tokens = _tokens(doc, phrase.num_start, phrase.num_end)
+    span_tokens = _tokens(doc, phrase.start, phrase.end)
+    if not tokens or _skipped(doc, tokens, phrase):
+        return None
+    head = _phrase_head(span_tokens or tokens)
+    sentence = head.sent
+    if phrase.kind in MEASURE_KINDS:
+        predicate, subject, trigger = phrase.kind, _measured(head, phrase), _governor_text(head)
+    else:
+        found = _count(head, phrase)
+        if found is None:
+            return None
+        predicate, subject, trigger, alone = found
+        if alone and subject is None:
+            subject = _antecedent(earlier, sentence.start_char, predicate)
+    wording = text[phrase.start:phrase.end]
+    return Claim(predicate=predicate, subject=subject, low=phrase.low, high=phrase.high,
+                 unit=phrase.unit, value=wording, text=wording, start=phrase.start,
+                 end=phrase.end, attribution=attribution(sentence, head), trigger=trigger)
+
+
+# --- tokens and skips ---------------------------------------------------------------------
+
+
+def _tokens(doc: Any, start: int, end: int) -> list[Any]:
+    return [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+
+
+def _phrase_head(tokens: list[Any]) -> Any:
+    """The token of the phrase that attaches it to the rest of the sentence."""
+    inside = {t.i for t in tokens}
+    outer = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    numeric = [t for t in outer if t.like_num or t.pos_ == "NUM"]
+    return (numeric or outer or tokens)[-1]
+
+
+def _skipped(doc: Any, tokens: list[Any], phrase: NumberPhrase) -> bool:
+    """Numbers that are labels, titles or dates rather than claims."""
+    for ent in doc.ents:
+        if ent.start_char < phrase.num_end and phrase.num_start < ent.end_char:
+            if ent.label_ in SKIP_ENTS:
+                return True
+            if ent.label_ in ("DATE", "TIME") and phrase.kind == "count" and \
+                    _datelike(doc, tokens):
+                return True
+    token = tokens[-1]
+    head = token.head
+    # "Boeing 737", "Apollo 11": a number naming the proper noun before it.
+    return bool(phrase.kind == "count" and phrase.modifier is None and head.pos_ == "PROPN"
+                and head.i < token.i and token.dep_ in ("nummod", "compound", "appos", "npadvmod"))
+
+
+def _datelike(doc: Any, tokens: list[Any]) -> bool:
+    """A number in a date entity next to a month or weekday ("January 20", "the 3rd of May")."""
+    first, last = tokens[0].i, tokens[-1].i
+    near = doc[max(0, first - 1):min(len(doc), last + 3)]
+    return any(t.lower_.rstrip(".") in _CALENDAR for t in near)
+
+
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday ago today yesterday tomorrow".split())
+
+
+# --- counts -------------------------------------------------------------------------------
+
+
+def _count(head: Any, phrase: NumberPhrase) -> tuple[str, str | None, str | None, bool] | None:
+    """(predicate, subject, trigger, stands alone) of a count, or None if it says nothing."""
+    noun, anchor = _counted(head)
+    if noun is None and not (head.like_num or head.pos_ == "NUM"):
+        noun = _noun_after(head.doc, phrase.end)  # a misparse: "Over a dozen officers"
+        anchor = noun if noun is not None else head
+    if noun is not None and noun.lemma_.lower() in ("time", "times"):
+        return _times(noun)
+    predicate, trigger = None, None
+    if noun is not None and _lemma(noun) in CASUALTY_WORDS:
+        predicate, trigger = CASUALTY_WORDS[_lemma(noun)], noun.text
+        noun = _of_object(noun) if _of_object(noun) is not noun else None
+    if predicate is None:
+        predicate, trigger = _casualty(anchor, noun)
+    if predicate is None and noun is not None and _vague(noun):
+        return None
+    if predicate is None and noun is not None:
+        predicate = _noun_class(noun)
+        trigger = _governor_text(anchor)
+        if predicate is None:
+            if _definite(head, noun) or noun.pos_ not in ("NOUN", "PROPN"):
+                return None
+            predicate = "count"
+    if predicate is None or (phrase.base == 1 and phrase.word
+                             and predicate not in CASUALTY_PREDICATES):
+        return None
+    subject = _subject(noun) if noun is not None else None
+    return predicate, subject, trigger, noun is None or subject is None
+
+
+def _counted(head: Any) -> tuple[Any | None, Any]:
+    """The counted noun ("two *fighters*", "dozens of *people*") and the token in its slot."""
+    if head.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and \
+            head.head.pos_ in NOUNISH and head.head.i != head.i:
+        return head.head, head.head
+    of_object = _of_object(head)
+    if of_object is not head:
+        return of_object, head
+    return None, head
+
+
+def _noun_after(doc: Any, end: int) -> Any | None:
+    """The noun that the words right after the phrase lead up to, if any."""
+    after = next((t for t in doc if t.idx >= end), None)
+    while after is not None and after.dep_ in ("compound", "amod") and after.head.i > after.i:
+        after = after.head
+    return after if after is not None and after.pos_ in ("NOUN", "PROPN") else None
+
+
+def _of_object(token: Any) -> Any:
+    """`X` in "dozens of X" / "one of the X" / "deaths of X"; else the token itself."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objects = [c for c in child.children if c.dep_ == "pobj" and c.pos_ in NOUNISH]
+            if objects:
+                return objects[0]
+    return token
+
+
+def _lemma(token: Any) -> str:
+    return str(token.lemma_ if token.pos_ != "ADJ" else token.lower_).lower()
+
+
+def _vague(noun: Any) -> bool:
+    return bool(_lemma(noun) in VAGUE_NOUNS or noun.lower_ in VAGUE_NOUNS)
+
+
+def _definite(head: Any, noun: Any) -> bool:
+    """"the two countries": a reference back, not a claim (unless a casualty verb says more)."""
+    return any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE and c.i < head.i
+               for c in noun.children)
+
+
+def _noun_class(noun: Any) -> str | None:
+    lemma = _lemma(noun)
+    if lemma == "member" and any(c.lower_ == "service" for c in noun.children):
+        return "troops"
+    return NOUN_CLASSES.get(lemma)
+
+
+def _times(noun: Any) -> tuple[str, str | None, str | None, bool] | None:
+    """"attacked 150 times", "came under attack 151 times": a count of attacks."""
+    verb = noun.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    under = [o for p in verb.children if p.dep_ == "prep" for o in p.children
+             if o.dep_ == "pobj" and o.lemma_.lower() in ("attack", "fire")]
+    if verb.lemma_.lower() not in ATTACK_VERBS and not under:
+        return None
+    target = next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")
+                   or (under and c.dep_ == "nsubj")), None)
+    subject = f"attack on {_subject(target)}" if target is not None and \
+        target.lower_ not in PRONOUNS else None
+    return "attacks", subject, (under[0].text if under else verb.text), subject is None
+
+
+# --- casualty predicates ------------------------------------------------------------------
+
+
+def _casualty(anchor: Any, noun: Any | None) -> tuple[str | None, str | None]:
+    """The casualty predicate and trigger of the number (or its noun) from the parse."""
+    if noun is not None:
+        for child in noun.children:
+            if child.dep_ in ("acl", "amod", "relcl") and child.lemma_.lower() in CASUALTY_VERBS \
+                    and child.tag_ == "VBN":
+                return CASUALTY_VERBS[child.lemma_.lower()], _cause(child)
+            if child.dep_ in ("amod", "acl") and child.lower_ in CASUALTY_WORDS:
+                return CASUALTY_WORDS[child.lower_], child.text
+            if child.dep_ == "acl" and child.lemma_.lower() in SUFFER_VERBS and \
+                    _mentions_injury(child):
+                return "wounded", child.text
+    slot = anchor
+    while slot.dep_ == "conj" and slot.head.pos_ in NOUNISH | {"NUM"}:
+        slot = slot.head
+    verb = slot.head
+    if slot.dep_ == "pobj":
+        return _via_preposition(slot)
+    if verb.pos_ not in ("VERB", "AUX") or verb.i == slot.i:
+        return None, None
+    return _via_verb(slot, verb)
+
+
+def _via_verb(slot: Any, verb: Any) -> tuple[str | None, str | None]:
+    lemma = verb.lemma_.lower()
+    if verb.lower_ in CASUALTY_WORDS and slot.dep_ in ("nsubj", "nsubjpass"):
+        return CASUALTY_WORDS[verb.lower_], verb.text  # "three others are missing"
+    for child in verb.children:  # "left 12 dead", "were found dead", "are missing"
+        if child.dep_ in ("oprd", "acomp", "xcomp") and child.lower_ in CASUALTY_WORDS \
+                and slot.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            return CASUALTY_WORDS[child.lower_], child.text
+        if child.dep_ in ("oprd", "xcomp") and child.lemma_.lower() in CASUALTY_VERBS \
+                and slot.dep_ in ("nsubjpass", "nsubj"):
+            return CASUALTY_VERBS[child.lemma_.lower()], _cause(child)
+    if lemma in SUFFER_VERBS and slot.dep_ in ("nsubj", "nsubjpass") and _mentions_injury(verb):
+        return "wounded", verb.text
+    if lemma not in CASUALTY_VERBS:
+        return None, None
+    victim = slot.dep_ in ("dobj", "nsubjpass") or (slot.dep_ == "nsubj" and (
+        lemma in INTRANSITIVE or (verb.tag_ == "VBN" and not _has_object(verb))
+        or (not _has_object(verb) and verb.dep_ == "conj")))
+    return (CASUALTY_VERBS[lemma], _cause(verb)) if victim else (None, None)
+
+
+def _via_preposition(slot: Any) -> tuple[str | None, str | None]:
+    """"a death toll of 12", "the toll rose to 45", "the death toll stands at 45"."""
+    holder = slot.head.head
+    if holder.pos_ in NOUNISH and _lemma(holder) in CASUALTY_WORDS:
+        return CASUALTY_WORDS[_lemma(holder)], holder.text
+    if holder.pos_ in ("VERB", "AUX"):
+        for child in holder.children:  # also "put the number of dead at 64", "raising the toll"
+            if child.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                word = _of_object(child)
+                for candidate in (child, word):
+                    if _lemma(candidate) in CASUALTY_WORDS:
+                        return CASUALTY_WORDS[_lemma(candidate)], child.text
+    return None, None
+
+
+def _has_object(verb: Any) -> bool:
+    return any(c.dep_ in ("dobj", "obj") for c in verb.children)
+
+
+def _mentions_injury(verb: Any) -> bool:
+    for child in verb.children:
+        words = [child] if child.dep_ == "dobj" else \
+            [g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" else []
+        if any(_lemma(w) in INJURIES for w in words):
+            return True
+    return False
+
+
+def _cause(verb: Any) -> str:
+    """The event noun behind a casualty verb ("the strikes killed", "killed in the raid")."""
+    for child in verb.children:
+        if child.dep_ == "nsubj" or (child.dep_ in ("agent", "prep")
+                                     and child.lower_ in ("by", "in", "during")):
+            objects = [child] if child.dep_ == "nsubj" else \
+                [g for g in child.children if g.dep_ == "pobj"]
+            for obj in objects:
+                if obj.lemma_.lower() in EVENT_NOUNS:
+                    return str(obj.text)
+    return str(verb.text)
+
+
+# --- subjects, measures, attribution ------------------------------------------------------
+
+
+def _subject(noun: Any, skip: range = range(0)) -> str | None:
+    """The counted noun with its compound/adjective modifiers, the head lemmatised.
+
+    Tokens starting at a character offset in `skip` (the number phrase) are left out.
+    """
+    if noun.lemma_.lower() in PLACEHOLDER_NOUNS or noun.lower_ in PRONOUNS:
+        return None
+    keep: list[Any] = []
+    for child in noun.lefts:
+        if child.dep_ in ("compound", "amod", "nmod", "poss") and child.lower_ not in \
+                DROPPED_MODIFIERS and child.lower_ not in PRONOUNS and \
+                not any(t.like_num for t in child.subtree):
+            keep.extend(t for t in child.subtree if not t.like_num and t.idx not in skip
+                        and t.lower_ not in DROPPED_MODIFIERS and t.dep_ != "nummod")
+    head = noun.lemma_ if noun.pos_ == "NOUN" else noun.text
+    words = "".join(t.text_with_ws for t in sorted(keep, key=lambda t: t.i))
+    return (words + head).strip() or None
+
+
+def _measured(head: Any, phrase: NumberPhrase) -> str | None:
+    """What a measure is of: the noun it modifies, "X of ...", or the clause's subject."""
+    outer = head.head
+    if head.dep_ in ("nummod", "compound", "amod", "nmod", "npadvmod", "quantmod") and \
+            outer.pos_ in ("NOUN", "PROPN") and outer.i > head.i:
+        return _subject(outer, range(phrase.start, phrase.end))
+    of_object = _of_object(head)
+    if of_object is not head:
+        return _subject(of_object)
+    if head.dep_ == "pobj" and outer.lower_ == "of" and outer.head.pos_ == "NOUN":
+        return _subject(outer.head)  # "an aid package of $2 billion"
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "for", "worth") and phrase.kind == "money":
+            objects = [g for g in prep.children if g.dep_ == "pobj"]
+            if objects:
+                return _subject(objects[0])
+    verb = outer.head if head.dep_ == "pobj" else outer
+    if verb.pos_ in ("VERB", "AUX") and phrase.kind != "duration":
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.pos_ in ("NOUN", "PROPN"):
+            return _subject(subj)
+    return None
+
+
+def _governor_text(token: Any) -> str | None:
+    """The verb (or noun) the token's phrase hangs on, through a preposition."""
+    slot = token
+    while slot.dep_ == "conj" and slot.head.i != slot.i:
+        slot = slot.head
+    head = slot.head
+    if slot.dep_ == "pobj":
+        head = head.head
+    if head.i == slot.i:
+        return None
+    return str(head.text) if head.pos_ in ("VERB", "NOUN", "AUX") else None
+
+
+def _antecedent(earlier: Iterable[Claim], sentence_start: int, predicate: str) -> str | None:
+    """The subject of the last claim before this one in the same sentence (sibling counts)."""
+    for claim in reversed(list(earlier)):
+        if claim.start < sentence_start:
+            return None
+        if claim.subject and claim.predicate in CASUALTY_PREDICATES and \
+                predicate in CASUALTY_PREDICATES:
+            return claim.subject
+    return None
+
+
+def attribution(sentence: Any, token: Any) -> str | None:
+    """Who the sentence says gives the number: "according to X" or "X said/told"; else None."""
+    for word in sentence:
+        if word.lower_ == "according" and word.i + 1 < sentence.end and \
+                word.doc[word.i + 1].lower_ == "to":
+            objects = [c for c in word.doc[word.i + 1].children if c.dep_ == "pobj"]
+            if objects:
+                return _source_text(_carried(objects[0]))
+    ancestors = {a.i for a in token.ancestors} | {token.i}
+    for verb in _speech_verbs(sentence, ancestors):
+        speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if speaker is None or speaker.lower_ in PRONOUNS or token.i in \
+                {t.i for t in speaker.subtree}:
+            continue
+        return _source_text(speaker)
+    return None
+
+
+def _speech_verbs(sentence: Any, ancestors: set[int]) -> Iterator[Any]:
+    """Speech verbs governing the token (nearest first), then those hanging off its clause."""
+    verbs = [w for w in sentence if w.lemma_.lower() in SPEECH_VERBS and w.pos_ == "VERB"]
+    governing = sorted((w for w in verbs if w.i in ancestors), key=lambda w: -w.i)
+    yield from governing
+    yield from (w for w in verbs if w.dep_ in ("parataxis", "advcl", "conj")
+                and w.head.i in ancestors and w not in governing)
+
+
+def _carried(noun: Any) -> Any:
+    """"a statement from the ministry" -> the ministry."""
+    if _lemma(noun) in SOURCE_CARRIERS:
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of"):
+                objects = [g for g in prep.children if g.dep_ == "pobj"]
+                if objects:
+                    return _carried(objects[0])
+    return noun
+
+
+def _source_text(noun: Any) -> str | None:
+    """The source noun phrase's text, without appositions or relative clauses."""
+    right = noun
+    for child in noun.rights:
+        if child.dep_ in ("appos", "relcl", "acl", "punct"):
+            break
+        right = child.right_edge
+    left = noun.left_edge
+    text = noun.doc[left.i:right.i + 1].text.strip(" ,;:\"'“”")
+    return text or None

@@ -1,0 +1,344 @@
+"""Number phrases in text: digits and words, modifiers, ranges, currencies and units, as ranges.
+
+A phrase is read from the text alone (no parse): "at least two" = [2, None], "about 150" =
+[135, 165], "over a dozen" = [13, None], "between 10 and 15" = [10, 15], "$85 billion" =
+[85e9, 85e9] USD, "a 34-year-old" = age 34. What the number counts is left to `claims`.
+Years, dates, times of day, phone numbers, ordinals and labels ("page 12", "F-16") are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# "about N" = [N - t, N + t] with t = ABOUT_SHARE * N, rounded and at least ABOUT_MIN for whole
+# numbers (so "about 150" = [135, 165], "about 5" = [4, 6]); unrounded for fractions.
+ABOUT_SHARE = 0.10
+ABOUT_MIN = 1.0
+# "nearly/almost N" = [NEARLY_SHARE * N, N]; "just over N" = [N, N / NEARLY_SHARE].
+NEARLY_SHARE = 0.9
+# Plural vague numbers: a lower bound and no upper one ("dozens" = [24, None]).
+VAGUE = {"dozens": 24.0, "scores": 40.0, "hundreds": 200.0, "thousands": 2000.0,
+         "tens of thousands": 20000.0, "hundreds of thousands": 200000.0,
+         "millions": 2e6, "billions": 2e9}
+
+_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+WORD_VALUES = {w: float(i) for i, w in enumerate(_SMALL)}
+WORD_VALUES |= {w: float(20 + 10 * i) for i, w in enumerate(_TENS)}
+SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+          "k": 1e3, "mn": 1e6, "m": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
+_WORD = (rf"(?:{'|'.join(_TENS)})(?:-(?:{'|'.join(_SMALL[1:10])}))?"
+         rf"|{'|'.join(sorted(_SMALL, key=len, reverse=True))}")
+_SCALE_WORD = r"hundred|thousand|million|billion|trillion"
+_AFTER_SCALE = "".join(f"(?<={w})" if not i else f"|(?<={w})"
+                       for i, w in enumerate(_SCALE_WORD.split("|")))
+_WORDNUM = (rf"(?:(?:an?|one)\s+(?:{_SCALE_WORD}|dozen)|half\s+a\s+dozen|a\s+dozen|(?:{_WORD}))"
+            rf"(?:(?:(?:{_AFTER_SCALE})\s+and\s+|[\s-]+)(?:{_WORD}|{_SCALE_WORD}|dozen)\b)*")
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_VAGUE = r"(?:tens|hundreds)\s+of\s+thousands|dozens|hundreds|thousands|millions|billions"
+ATOM = re.compile(
+    rf"(?i)(?<![\w#@/.,:])(?<![A-Za-z]-)(?:(?P<d>{_DIGITS})(?:\s*(?P<ds>{_SCALE_WORD}|bn|mn|tn)\b"
+    rf"|(?P<dm>[mkb])\b)?|(?P<v>{_VAGUE})\b|(?P<w>{_WORDNUM})\b)"
+    r"(?!,\d)(?![.,:]\d)")
+
+MODIFIERS = {
+    "at least": "atleast", "no fewer than": "atleast", "no less than": "atleast",
+    "not less than": "atleast", "a minimum of": "atleast", "at minimum": "atleast",
+    "more than": "more", "over": "more", "upwards of": "more", "in excess of": "more",
+    "greater than": "more", "well over": "more", "above": "more", "exceeding": "more",
+    "up to": "atmost", "at most": "atmost", "as many as": "atmost", "no more than": "atmost",
+    "not more than": "atmost", "a maximum of": "atmost", "as much as": "atmost",
+    "fewer than": "less", "less than": "less", "under": "less", "below": "less",
+    "about": "about", "around": "about", "roughly": "about", "some": "about",
+    "approximately": "about", "an estimated": "about", "estimated": "about",
+    "approx.": "about", "circa": "about", "more or less": "about", "an approximate": "about",
+    "nearly": "nearly", "almost": "nearly", "close to": "nearly", "just under": "nearly",
+    "just shy of": "nearly", "not quite": "nearly", "just over": "justover",
+    "slightly more than": "justover", "a little over": "justover", "just above": "justover",
+    "a little more than": "justover", "between": "between",
+}
+_MOD_RE = re.compile(r"(?i)(?<![\w-])(" + "|".join(
+    re.escape(m).replace(r"\ ", r"\s+") for m in sorted(MODIFIERS, key=len, reverse=True))
+    + r")\s+$")
+_POSTFIX = re.compile(r"(?i)^(?:\s+or\s+(?P<more>more|above)|\s+or\s+so\b|\s+and\s+counting\b"
+                      r"|(?P<plus>-?plus\b|\+))")
+CURRENCY_SIGNS = {"us$": "USD", "$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
+                  "rs.": "INR", "rs": "INR", "usd": "USD", "eur": "EUR", "gbp": "GBP",
+                  "a$": "AUD", "c$": "CAD", "hk$": "HKD"}
+CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
+                  "pounds sterling": "GBP", "yuan": "CNY", "renminbi": "CNY", "yen": "JPY",
+                  "rupees": "INR", "rupee": "INR", "roubles": "RUB", "rubles": "RUB",
+                  "shekels": "ILS", "dinars": "IQD", "riyals": "SAR", "lira": "TRY",
+                  "naira": "NGN", "rand": "ZAR", "francs": "CHF", "pesos": "MXN"}
+_CUR_BEFORE = re.compile(r"(?i)(?<![\w$])(us\$|hk\$|a\$|c\$|\$|£|€|¥|₹|rs\.?|usd|eur|gbp)\s*$")
+_CUR_AFTER = re.compile(r"(?i)^\s+(" + "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True))
+                        + r")\b")
+# Unit as written -> (kind, canonical unit). Order matters: longer spellings first.
+UNITS = [
+    (r"miles?\s+(?:per|an)\s+hour|mph", "speed", "mph"),
+    (r"(?:kilomet(?:er|re)s?\s+(?:per|an)\s+hour|km/h|kph|kmh)", "speed", "km/h"),
+    (r"knots", "speed", "kn"), (r"nautical\s+miles?", "distance", "nmi"),
+    (r"kilomet(?:er|re)s?|km", "distance", "km"), (r"miles?|mi", "distance", "mi"),
+    (r"centimet(?:er|re)s?|cm", "distance", "cm"), (r"millimet(?:er|re)s?|mm", "distance", "mm"),
+    (r"met(?:er|re)s?|m", "distance", "m"), (r"feet|foot|ft", "distance", "ft"),
+    (r"yards?|yds?", "distance", "yd"), (r"inch(?:es)?", "distance", "in"),
+    (r"kilo(?:gram)?s?|kg", "weight", "kg"), (r"(?:metric\s+)?tonnes?|tons?", "weight", "t"),
+    (r"grams?", "weight", "g"), (r"pounds?|lbs?", "weight", "lb"), (r"ounces?|oz", "weight", "oz"),
+    (r"per\s*cent|percent|%", "percentage", "%"),
+    (r"seconds?|secs?", "duration", "second"), (r"minutes?|mins?", "duration", "minute"),
+    (r"hours?|hrs?", "duration", "hour"), (r"days?", "duration", "day"),
+    (r"weeks?", "duration", "week"), (r"months?", "duration", "month"),
+    (r"years?", "duration", "year"), (r"decades?", "duration", "decade"),
+]
+_UNIT_AFTER = re.compile(r"(?i)^(?:(?P<sep>\s*-\s*|\s*)(?P<u>" + "|".join(
+    f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(UNITS)) + r"))(?![\w])"
+    r"(?P<old>-old|\s+old\b)?")
+_TIME_WORDS = re.compile(r"(?i)^\s+(?:ago|later|earlier|before|after|prior|since|from\s+now"
+                         r"|into|back)\b")
+_HEIGHT = re.compile(r"(?i)^\s+(?:tall|high)\b")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTH_BEFORE = re.compile(rf"(?i)\b{_MONTH}\.?\s+$")
+_DATE_AFTER = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th)\b|\s+(?:of\s+)?{_MONTH}\b|\.?\d)")
+_TIME_AFTER = re.compile(r"(?i)^\s*(?:a\.?m\b|p\.?m\b|gmt\b|utc\b|hrs\b|hours?\s+(?:gmt|local)"
+                         r"|o'clock\b|local\s+time\b|[ap]\.m\.)")
+_PHONE = re.compile(r"(?<![\w])\+?\(?\d{2,4}\)?(?:[\s.-]\d{2,4}){2,}(?![\w])")
+_LABEL_BEFORE = re.compile(
+    r"(?i)\b(?:page|pp?\.|no\.|nos\.|number|flight|route|highway|article|section|chapter|"
+    r"resolution|room|gate|platform|level|grade|phase|category|version|model|channel|seat|row|"
+    r"line|bus|apartment|exit|interstate|paragraph|clause|amendment|item|table|figure|episode|"
+    r"season|verse|code|pin|band|bay|squad|battalion|brigade|division|regiment|corps|week|day|"
+    r"stage|round|game|match|hole|lap|terminal|pier|block|lot|ward|district|sector|zone|unit|"
+    r"number\s+of\s+the|years?\s+of|class|tier|size|series|batch|rule|title|act)\s*$")
+_AGED = re.compile(r"(?i)\baged\s+$")
+_COMPOUND_AFTER = re.compile(r"^-[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class NumberPhrase:
+    """A number phrase: its span, the number's own span, its range, kind and unit."""
+
+    start: int
+    end: int
+    num_start: int  # the number itself, without modifier or unit (for finding its token)
+    num_end: int
+    low: float | None
+    high: float | None
+    base: float
+    kind: str  # "count", "money", "percentage", "distance", "height", "weight", ...
+    unit: str | None = None
+    modifier: str | None = None  # "atleast", "about", ... (None = exact)
+    word: bool = False  # written in words ("two"), not digits
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a number in digits or words ("1,200", "3m", "twenty-five", "a dozen")."""
+    words = re.sub(r"\s+and\s+", " ", text.strip().lower())
+    match = re.fullmatch(rf"({_DIGITS})\s*([a-z]*)", words)
+    if match:
+        value = float(match.group(1).replace(",", ""))
+        if not match.group(2):
+            return value
+        return value * SCALES[match.group(2)] if match.group(2) in SCALES else None
+    if words in VAGUE:
+        return VAGUE[words]
+    return _words_value(re.split(r"[\s-]+", words))
+
+
+def _words_value(parts: list[str]) -> float | None:
+    total, current, last = 0.0, 0.0, ""
+    for part in parts:
+        if part in ("a", "an") and last in ("", "half"):
+            current, last = current or 1.0, "one"  # "a dozen", "half a dozen"
+        elif part == "half" and not last:
+            current, last = 0.5, "half"
+        elif part in WORD_VALUES:
+            if last in _SMALL or last == "one" or (last in _TENS and part not in _SMALL[1:10]):
+                return None  # "two three": two numbers, not one
+            current += WORD_VALUES[part]
+            last = part
+        elif part == "dozen":
+            current = (current or 1.0) * 12
+            last = "dozen"
+        elif part in ("hundred", "thousand", "million", "billion", "trillion"):
+            if part == "hundred":
+                current = (current or 1.0) * 100
+            else:
+                total += (current or 1.0) * SCALES[part]
+                current = 0.0
+            last = part
+        else:
+            return None
+    return total + current
+
+
+def find_numbers(text: str) -> list[NumberPhrase]:
+    """Every number phrase of the text in order, with its range; skipped kinds left out."""
+    blocked = [(m.start(), m.end()) for m in _PHONE.finditer(text)
+               if sum(c.isdigit() for c in m.group()) >= 7]
+    atoms = [m for m in ATOM.finditer(text)
+             if not any(s <= m.start() < e for s, e in blocked) and _plausible(text, m)]
+    phrases: list[NumberPhrase] = []
+    used_until = -1
+    for i, atom in enumerate(atoms):
+        if atom.start() < used_until:
+            continue
+        phrase, used_until = _phrase(text, atom, atoms[i + 1] if i + 1 < len(atoms) else None)
+        if phrase is not None:
+            phrases.append(phrase)
+    return phrases
+
+
+def _plausible(text: str, atom: re.Match[str]) -> bool:
+    before, after = text[max(0, atom.start() - 30):atom.start()], text[atom.end():atom.end() + 30]
+    if _TIME_AFTER.match(after) or _DATE_AFTER.match(after) or _LABEL_BEFORE.search(before):
+        return False
+    if atom.group("d") and _MONTH_BEFORE.search(before):
+        return False  # "Oct. 17"
+    digits = atom.group("d")
+    if digits and not atom.group("ds") and not atom.group("dm") and _year_like(digits):
+        return bool(_CUR_BEFORE.search(before))  # "in 2014" is a year; "$2014" is money
+    return True
+
+
+def _year_like(digits: str) -> bool:
+    return bool(re.fullmatch(r"1[89]\d\d|20\d\d", digits))
+
+
+def _phrase(text: str, atom: re.Match[str],
+            nxt: re.Match[str] | None) -> tuple[NumberPhrase | None, int]:
+    """The phrase around one number (None if it is skipped) and where the next may start."""
+    base = _atom_value(atom)
+    if base is None:
+        return None, atom.end()
+    start, end = atom.start(), atom.end()
+    cur = _CUR_BEFORE.search(text[max(0, start - 5):start])
+    if cur:
+        start -= len(cur.group())
+    before = text[max(0, start - 40):start]
+    mod_match = _MOD_RE.search(before)
+    modifier = MODIFIERS[" ".join(mod_match.group(1).lower().split())] if mod_match else None
+    high_atom = None
+    if nxt is not None:
+        gap = text[end:nxt.start()]
+        joiner = r"\s+and\s+" if modifier == "between" else r"\s*[-–]\s*|\s+to\s+|\s+or\s+"
+        if re.fullmatch(rf"(?i)(?:{joiner})(?:[$£€]|us\$)?", gap):
+            high_atom = nxt
+    if modifier == "between" and high_atom is None:
+        modifier, mod_match = None, None
+    top = base
+    if high_atom is not None:
+        top_value = _atom_value(high_atom)
+        if top_value is None:
+            return None, high_atom.end()
+        if high_atom.group("d") and (high_atom.group("ds") or high_atom.group("dm")) and not (
+                atom.group("ds") or atom.group("dm")):
+            base *= top_value / float(high_atom.group("d").replace(",", ""))
+        top = top_value
+        if top <= base:
+            return None, high_atom.end()  # a score ("won 3-1") or a date range: not values
+        end = high_atom.end()
+    if mod_match is not None:
+        start -= len(before) - mod_match.start()
+    kind, unit, end = _measure(text, end, atom)
+    if kind == "count" and _AGED.search(before):
+        kind, unit = "age", "year"
+    if cur and kind in ("count", "money"):
+        kind, unit = "money", CURRENCY_SIGNS[cur.group(1).lower()]
+    elif cur and mod_match is None:
+        start += len(cur.group())  # "$" before a non-money unit: not part of the phrase
+    if atom.group("dm") and kind != "money" and high_atom is None:
+        if atom.group("dm").lower() != "m":
+            return None, end  # "3k", "5b" without a currency: ambiguous
+        base = top = float(atom.group("d").replace(",", ""))  # "the 200m final": metres
+        kind, unit = "distance", "m"
+    if kind == "skip":
+        return None, end
+    post = _POSTFIX.match(text[end:])
+    if post and kind in ("count", "money"):
+        end += len(post.group())
+        if post.group("more") or post.group("plus"):
+            modifier = modifier or "atleast"
+        else:
+            modifier = modifier or "about"
+    low, high = _bounds(base, top, modifier, atom, kind)
+    return NumberPhrase(start=start, end=end, num_start=atom.start(),
+                        num_end=(high_atom or atom).end(), low=low, high=high, base=base,
+                        kind=kind, unit=unit, modifier=modifier,
+                        word=bool(atom.group("w") or atom.group("v"))), end
+
+
+def _atom_value(atom: re.Match[str]) -> float | None:
+    if atom.group("d"):
+        value = float(atom.group("d").replace(",", ""))
+        scale = (atom.group("ds") or atom.group("dm") or "").lower()
+        return value * SCALES[scale] if scale else value
+    return parse_number(atom.group())
+
+
+def _measure(text: str, end: int, atom: re.Match[str]) -> tuple[str, str | None, int]:
+    """The kind and unit that follow the number, and the phrase's new end."""
+    after = text[end:end + 40]
+    cur = _CUR_AFTER.match(after)
+    if cur:
+        return "money", CURRENCY_WORDS[cur.group(1).lower()], end + len(cur.group())
+    unit = _UNIT_AFTER.match(after)
+    if unit is None:
+        if _COMPOUND_AFTER.match(after):
+            return "skip", None, end  # "one-way", "two-state": an adjective, not a count
+        return "count", None, end
+    index = next(i for i in range(len(UNITS)) if unit.group(f"u{i}") is not None)
+    _, kind, canonical = UNITS[index]
+    glued = not unit.group("sep")
+    short = unit.group("u").lower() in ("m", "mi", "t", "in")
+    if (glued and kind == "duration") or (short and not glued and (
+            not atom.group("d") or unit.group("u").lower() != "m")):
+        return "count", None, end  # "killed 12 in the attack": "in" is no inch here
+    if canonical == "lb" and re.match(r"(?i)^\s*(?:million|billion)", text[atom.start():end]):
+        return "money", "GBP", end + unit.end()
+    new_end = end + unit.end()
+    if kind == "duration":
+        if unit.group("old"):
+            return "age", "year", new_end
+        if _TIME_WORDS.match(text[new_end:new_end + 20]):
+            return "skip", None, end
+    if kind == "distance" and _HEIGHT.match(text[new_end:new_end + 10]):
+        kind = "height"
+    if unit.group("sep") and "-" in unit.group("sep") and kind == "duration":
+        return kind, canonical, new_end  # "a three-hour siege"
+    return kind, canonical, new_end
+
+
+def _bounds(base: float, top: float, modifier: str | None, atom: re.Match[str],
+            kind: str) -> tuple[float | None, float | None]:
+    vague = atom.group("v")
+    if vague:
+        return (base + 1 if modifier in ("more", "justover") else base), None
+    whole = base == int(base) and kind == "count"
+    step = 1.0 if whole else 0.0
+    if modifier == "atleast":
+        return base, None
+    if modifier == "more":
+        return base + step, None
+    if modifier == "atmost":
+        return 0.0, top
+    if modifier == "less":
+        return 0.0, top - step
+    if modifier == "about":
+        low, high = base - _tolerance(base), top + _tolerance(top)
+        return max(low, 0.0), high
+    if modifier == "nearly":
+        return (float(round(NEARLY_SHARE * base)) if whole else NEARLY_SHARE * base), top
+    if modifier == "justover":
+        high = top / NEARLY_SHARE
+        return base + step, (float(round(high)) if whole else high)
+    return base, top
+
+
+def _tolerance(value: float) -> float:
+    if value == int(value):
+        return max(ABOUT_MIN, float(round(ABOUT_SHARE * value)))
+    return ABOUT_SHARE * value
+

@@ -1,0 +1,285 @@
+"""Claims: numbers with what they count, as ranges, with subject, attribution and trigger."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfuse.extract.claims import find_claims
+from newsfuse.extract.numbers import ABOUT_SHARE, find_numbers, parse_number
+from newsfuse.model import Claim
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """The project's spaCy pipeline (loaded once per process)."""
+    from newsfuse.nlp import load_model
+
+    return load_model()
+
+
+def claims(nlp, text: str) -> list[Claim]:
+    """Parse and extract one text; every span must slice the text to the claim's words."""
+    found = find_claims(text, nlp(text))
+    for claim in found:
+        assert text[claim.start:claim.end] == claim.text == claim.value, claim
+    assert [c.start for c in found] == sorted(c.start for c in found)
+    return found
+
+
+def one(nlp, text: str, predicate: str | None = None) -> Claim:
+    """The single claim of a text (of one predicate, if given)."""
+    found = [c for c in claims(nlp, text) if predicate is None or c.predicate == predicate]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def bounds(claim: Claim) -> tuple[float | None, float | None]:
+    return claim.low, claim.high
+
+
+def ranges(text: str) -> list[tuple[str, float | None, float | None]]:
+    """The number phrases of a text as (wording, low, high); spans checked."""
+    found = find_numbers(text)
+    return [(text[p.start:p.end], p.low, p.high) for p in found]
+
+
+# --- numbers and modifiers ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1,200", 1200), ("1.5", 1.5), ("3m", 3e6), ("twenty-five", 25), ("a dozen", 12),
+    ("half a dozen", 6), ("two hundred and fifty", 250), ("three thousand", 3000),
+    ("a hundred", 100), ("seventy", 70), ("dozens", 24), ("two three", None),
+])
+def test_parse_number_reads_digits_and_words(text, expected):
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("at least two soldiers", 2, None),
+    ("no fewer than 40 people", 40, None),
+    ("more than 10 people", 11, None),  # strict for whole counts
+    ("over a dozen homes", 13, None),
+    ("upwards of 300 cars", 301, None),
+    ("up to 40 people", 0, 40),
+    ("as many as 50 people", 0, 50),
+    ("fewer than 10 boats", 0, 9),
+    ("about 150 attacks", 135, 165),
+    ("around 5 boats", 4, 6),  # the tolerance is at least 1
+    ("some 200 people", 180, 220),
+    ("an estimated 3,000 people", 2700, 3300),
+    ("roughly 1,000 people", 900, 1100),
+    ("nearly 25,500 people", 22950, 25500),
+    ("almost 100 people", 90, 100),
+    ("between 10 and 15 people", 10, 15),
+    ("10 to 15 people", 10, 15),
+    ("10-15 people", 10, 15),
+    ("two or three people", 2, 3),
+    ("50 or more people", 50, None),
+    ("dozens of people", 24, None),
+    ("hundreds of people", 200, None),
+    ("tens of thousands of people", 20000, None),
+    ("two people", 2, 2),
+])
+def test_modifiers_give_ranges(text, low, high):
+    found = find_numbers(text)
+    assert len(found) == 1, found
+    phrase = found[0]
+    assert (phrase.low, phrase.high) == (low, high)
+    assert text[phrase.start:phrase.end] == text.rsplit(" ", 1)[0].removesuffix(" of")
+
+
+def test_about_tolerance_is_a_documented_share():
+    assert ABOUT_SHARE == 0.10
+    (phrase,) = find_numbers("about 2.5% of voters")
+    assert phrase.low == pytest.approx(2.25) and phrase.high == pytest.approx(2.75)
+
+
+def test_more_than_is_not_strict_for_money():
+    (phrase,) = find_numbers("more than $3 million")
+    assert (phrase.low, phrase.high, phrase.unit) == (3e6, None, "USD")
+
+
+@pytest.mark.parametrize("text", [
+    "on January 20, 2024", "in 2014", "Oct. 17", "at 6.30 p.m.", "at 10:30", "the 17th",
+    "call 0800 123 4567", "page 12", "Flight 370", "an F-16", "COVID-19", "a one-way trip",
+    "the 1990s", "three days ago", "won 3-1", "a two-state solution",
+])
+def test_dates_times_labels_and_scores_are_skipped(text):
+    assert ranges(text) == []
+
+
+# --- casualty predicates ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "predicate", "low", "high", "subject"), [
+    ("Gunmen killed two fighters near the border.", "killed", 2, 2, "fighter"),
+    ("Two fighters were killed near the border.", "killed", 2, 2, "fighter"),
+    ("Two people died when the roof collapsed.", "killed", 2, 2, "people"),
+    ("Officials reported a death toll of 12 after the blast.", "killed", 12, 12, None),
+    ("The death toll rose to 45 on Monday.", "killed", 45, 45, None),
+    ("The explosion left 12 dead near the market.", "killed", 12, 12, None),
+    ("Rescuers recovered 14 bodies from the river.", "killed", 14, 14, None),
+    ("Five soldiers were wounded in the ambush.", "wounded", 5, 5, "soldier"),
+    ("Eleven passengers were injured in the crash.", "wounded", 11, 11, "passenger"),
+    ("Nine climbers are missing after the avalanche.", "missing", 9, 9, "climber"),
+    ("Police arrested 12 suspects at dawn.", "arrested", 12, 12, "suspect"),
+    ("Troops detained dozens of protesters.", "arrested", 24, None, "protester"),
+    ("Pirates kidnapped seven sailors off the coast.", "kidnapped", 7, 7, "sailor"),
+    ("The floods displaced 5,000 people in the valley.", "displaced", 5000, 5000, "people"),
+    ("Thousands of residents fled the fighting.", "displaced", 2000, None, "resident"),
+    ("Four U.S. service members suffered brain injuries.", "wounded", 4, 4,
+     "U.S. service member"),
+])
+def test_casualty_predicates(nlp, text, predicate, low, high, subject):
+    claim = one(nlp, text)
+    assert (claim.predicate, claim.low, claim.high, claim.subject) == (
+        predicate, low, high, subject)
+
+
+def test_participle_clause_and_with_clause(nlp):
+    found = claims(nlp, "Rebels killed three guards, injuring four others, on Friday.")
+    assert [(c.predicate, c.low) for c in found] == [("killed", 3), ("wounded", 4)]
+    claim = one(nlp, "The roof fell in, with 30 people wounded.")
+    assert (claim.predicate, claim.low, claim.subject) == ("wounded", 30, "people")
+
+
+def test_number_standing_alone_takes_the_sentence_antecedent(nlp):
+    found = claims(nlp, "At least one Hamas fighter was killed and two were wounded.")
+    assert [(c.predicate, c.low, c.high, c.subject) for c in found] == [
+        ("killed", 1, None, "Hamas fighter"), ("wounded", 2, 2, "Hamas fighter")]
+    claim = one(nlp, "The strikes killed at least one, officials said.")
+    assert (claim.predicate, claim.low, claim.high, claim.subject) == ("killed", 1, None, None)
+    assert claim.text == "at least one" and claim.trigger == "strikes"
+
+
+def test_a_and_one_count_only_in_casualty_claims(nlp):
+    claim = one(nlp, "The drone strike killed a militia commander.")
+    assert (claim.predicate, claim.low, claim.high, claim.text) == ("killed", 1, 1, "a")
+    assert claim.subject == "militia commander"
+    assert claims(nlp, "It was one of the reasons for a delay.") == []
+    assert claims(nlp, "The army has one base in the province.") == []
+
+
+def test_perpetrators_are_not_victims(nlp):
+    found = claims(nlp, "About 300 rebels killed 12 villagers.")
+    assert [(c.predicate, c.low) for c in found] == [("count", 270), ("killed", 12)]
+
+
+# --- other counts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "predicate", "low", "high", "trigger"), [
+    ("Jets struck three facilities used by the militia.", "facilities", 3, 3, "struck"),
+    ("The group carried out more than 150 attacks last year.", "attacks", 151, None, "carried"),
+    ("The country sent 2,500 troops to the border.", "troops", 2500, 2500, "sent"),
+    ("The militia fired 17 missiles at the base.", "missiles", 17, 17, "fired"),
+    ("The militia fired 30 rockets at the base.", "rockets", 30, 30, "fired"),
+    ("The navy downed 14 drones overnight.", "drones", 14, 14, "downed"),
+    ("The storm destroyed 300 homes in the region.", "count", 300, 300, "destroyed"),
+])
+def test_counted_nouns_get_their_class(nlp, text, predicate, low, high, trigger):
+    claim = one(nlp, text)
+    assert (claim.predicate, claim.low, claim.high, claim.trigger) == (
+        predicate, low, high, trigger)
+
+
+def test_times_counts_attacks_with_their_target(nlp):
+    claim = one(nlp, "Police posts have been attacked about 120 times since May.")
+    assert (claim.predicate, claim.low, claim.high) == ("attacks", 108, 132)
+    assert claim.subject == "attack on Police post" and claim.text == "about 120"
+    claim = one(nlp, "The towns came under attack at least 61 times this year.")
+    assert (claim.predicate, claim.low, claim.high) == ("attacks", 61, None)
+
+
+def test_references_back_are_not_claims(nlp):
+    assert claims(nlp, "The two countries signed a ten-point plan.") == []
+    assert claims(nlp, "The Boeing 737 landed safely.") == []
+
+
+# --- measures ----------------------------------------------------------------------------------
+
+
+def test_money(nlp):
+    found = claims(nlp, "The firm paid $85 billion for the rival and £3m in fines.")
+    assert [(c.predicate, c.low, c.unit, c.text) for c in found] == [
+        ("money", 85e9, "USD", "$85 billion"), ("money", 3e6, "GBP", "£3m")]
+    claim = one(nlp, "The aid package of 2.5 billion euros was approved.")
+    assert (claim.low, claim.unit, claim.subject) == (2.5e9, "EUR", "aid package")
+
+
+def test_distance_weight_speed_height(nlp):
+    found = claims(nlp, "The quake struck 12 km from the town.")
+    assert [(c.predicate, c.low, c.unit, c.text) for c in found] == [
+        ("distance", 12, "km", "12 km")]
+    assert one(nlp, "Police seized 450 kg of cocaine.").unit == "kg"
+    assert one(nlp, "Winds reached 180 km/h on the coast.").predicate == "speed"
+    assert one(nlp, "The wave was 30 feet high.").predicate == "height"
+
+
+def test_age_and_duration(nlp):
+    found = claims(nlp, "A 34-year-old man was arrested after a three-hour siege.")
+    by = {c.predicate: c for c in found}
+    assert (by["age"].low, by["age"].subject, by["age"].text) == (34, "man", "34-year-old")
+    assert (by["duration"].low, by["duration"].unit, by["duration"].subject) == (
+        3, "hour", "siege")
+    assert (by["arrested"].low, by["arrested"].subject) == (1, "man")
+    assert one(nlp, "The suspect, aged 45, was charged.", "age").low == 45
+    assert one(nlp, "He was sentenced to 10 years in prison.").predicate == "duration"
+
+
+def test_percentage_and_its_subject(nlp):
+    claim = one(nlp, "Inflation rose to 3.4% in May.")
+    assert (claim.predicate, claim.low, claim.unit, claim.subject) == (
+        "percentage", 3.4, "%", "inflation")
+    assert one(nlp, "Turnout was 61 per cent.").low == 61
+
+
+# --- subject and attribution ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("Two guards were killed, according to the interior ministry.", "the interior ministry"),
+    ("Two guards were killed, according to a statement from the army.", "the army"),
+    ("Two guards were killed, a medical source said.", "a medical source"),
+    ("A police spokesman told reporters that two guards were killed.", "A police spokesman"),
+    ("The army said in a statement that two guards were killed.", "The army"),
+    ("Two guards were killed in the raid on Monday.", None),
+])
+def test_attribution(nlp, text, source):
+    assert one(nlp, text).attribution == source
+
+
+def test_subject_keeps_compounds_and_adjectives(nlp):
+    claim = one(nlp, "At least one Kataib Hezbollah fighter was killed.")
+    assert claim.subject == "Kataib Hezbollah fighter"
+    claim = one(nlp, "The blast wounded 9 Syrian civilians.")
+    assert claim.subject == "Syrian civilian"
+
+
+def test_deterministic(nlp):
+    text = "About 40 fighters were killed and 12 wounded, a source said, in a $3m raid."
+    assert claims(nlp, text) == claims(nlp, text)
+
+
+# --- seeds ----------------------------------------------------------------------------------
+
+
+def test_seed_reports(nlp, seeds):
+    """The four 2024 reports: killed >= 1 and >= 2, three facilities, ~150 attacks on US forces."""
+    by_file: dict[str, list[Claim]] = {}
+    for path in sorted(seeds.glob("00[0-3]_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        found = claims(nlp, text)
+        by_file[path.name] = found
+    killed = {(name, c.low) for name, found in by_file.items() for c in found
+              if c.predicate == "killed"}
+    low_one = {name for name, low in killed if low == 1}
+    low_two = {name for name, low in killed if low == 2}
+    assert low_one and low_two and low_one != low_two
+    assert any(c.predicate == "facilities" and (c.low, c.high) == (3, 3)
+               for found in by_file.values() for c in found)
+    attacks = {name for name, found in by_file.items() for c in found
+               if c.predicate == "attacks" and c.low is not None and 130 <= c.low <= 151
+               and (c.high is None or c.high >= 150)}
+    assert len(attacks) >= 2
