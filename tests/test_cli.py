@@ -45,12 +45,26 @@ def test_export_json_follows_the_contract(example_db):
                 "brief", "timeline"):
         assert key in event
     texts = {a["id"]: a["text"] for a in doc["articles"]}
-    for sentence in event["brief"]:
-        assert sentence["text"] == " ".join(
-            texts[sentence["article"]][sentence["start"]:sentence["end"]].split())
-    for place in event["places"]:
-        for mention in place["mentions"]:
-            assert texts[mention["article"]][mention["start"]:mention["end"]]
+    for event in doc["events"]:
+        assert event["brief"] and event["timeline"] and event["quotes"]
+        for line in event["brief"]:
+            first = line["spans"][0]
+            assert set(line["articles"]) >= {span["article"] for span in line["spans"]}
+            if "fact" not in line:  # an extracted sentence: its first span is its wording
+                assert line["text"] == texts[first["article"]][first["start"]:first["end"]]
+        for place in event["places"]:
+            for mention in place["mentions"]:
+                assert texts[mention["article"]][mention["start"]:mention["end"]]
+        for fact in event["facts"]:
+            assert fact["status"] in ("agreed", "disputed", "single_source", "update")
+            for claim in fact["claims"]:
+                assert texts[claim["article"]][claim["start"]:claim["end"]] == claim["text"] or (
+                    fact["predicate"] == "date")
+        for quote in event["quotes"]:
+            assert texts[quote["article"]][quote["start"]:quote["end"]] == quote["text"]
+        for entry in event["timeline"]:
+            assert entry["date"][:4].isdigit() and set(entry["articles"])
+    assert any(f["status"] == "disputed" for e in doc["events"] for f in e["facts"])
 
 
 def test_export_jsonl_articles_carry_their_event_and_given_ids(example_db):
@@ -131,7 +145,7 @@ def test_analyze_markdown_on_seeds(tmp_path, seeds):
 
 def test_extract_writes_every_extraction_with_exact_spans(tmp_path):
     source = tmp_path / "in.jsonl"
-    text = ("Defense Minister Ana Kovac said on Tuesday that airstrikes had hit three depots near "
+    text = ("Defense Minister Ana Kovac said on Tuesday that airstrikes hit three depots near "
             "Baghdad. \"We will answer every attack,\" she added. At least four fighters were "
             "killed, according to the Northern Brigade. The strikes came two days after an attack "
             "in Basra.")
@@ -163,7 +177,7 @@ def test_summarize_writes_one_brief_per_cluster(tmp_path):
     docs = [{"id": f"d{n}", "text": f"The river flooded the old town of Vell on Monday. "
              f"Rescue teams moved {n + 40} families to the school. The mayor asked for help. "
              f"Rain is expected to continue for {n + 2} more days.", "source": f"outlet{n}",
-             "published": "2031-05-0%d" % (n + 1), "title": None} for n in range(3)]
+             "published": f"2031-05-0{n + 1}", "title": None} for n in range(3)]
     clusters.write_text(json.dumps({"id": "c1", "documents": docs}) + "\n"
                         + json.dumps({"id": "c2", "documents": []}) + "\n")
     out = tmp_path / "out.jsonl"

@@ -181,3 +181,10 @@ def test_a_named_persons_surname_and_a_word_of_an_organisation_are_not_places():
     names = {p.text for p in find_places(text, load_model()(text))}
     assert "Iraq" in names
     assert "Austin" not in names and "Central" not in names
+
+
+def test_a_dropped_last_mention_leaves_no_dangling_container(nlp):
+    text = "In the old kingdom of Macedon, Philip ruled for years."
+    places = find_places(text, nlp(text))
+    for place in places:
+        assert text[place.start:place.end] == place.text

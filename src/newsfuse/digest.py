@@ -1,4 +1,4 @@
-"""Event digest: what an event's articles say, merged: actors, quotes, facts, timeline, type, brief."""
+"""Event digest: what an event's articles say, merged: actors, quotes, facts, timeline, brief."""
 
 from __future__ import annotations
 

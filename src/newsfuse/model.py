@@ -161,9 +161,9 @@ class Quote(Frozen):
 
 
 class Claim(Frozen):
-    """A number a report states about the happening, as a range, with what it counts and who says so.
+    """A number a report states about the happening: a range, what it counts, who says so.
 
-    `high` None means unbounded above ("at least two" = [2, None]). start/end span the number phrase.
+    `high` None means unbounded above ("at least two" = [2, None]); start/end span the number.
     """
 
     predicate: str  # "killed", "wounded", "facilities", "money", "distance", ...

@@ -11,7 +11,12 @@ from typing import Any, ClassVar
 
 from newsfuse.dedupe import signature
 from newsfuse.errors import ConfigError
+from newsfuse.extract.actors import find_actors
+from newsfuse.extract.claims import find_claims
+from newsfuse.extract.happenings import find_happenings
+from newsfuse.extract.kinds import find_event_type
 from newsfuse.extract.places import find_places
+from newsfuse.extract.quotes import find_quotes
 from newsfuse.extract.times import find_times
 from newsfuse.model import Analysis, Entity, Quantity, Sentence
 
@@ -104,10 +109,16 @@ def analysis_of(article_id: str, doc: Any, text: str, title: Any = None,
     sentences = tuple(Sentence(start=s.start_char, end=s.end_char) for s in doc.sents)
     entities = tuple(Entity(text=e.text, label=e.label_, start=e.start_char, end=e.end_char)
                      for e in doc.ents)
+    times = tuple(find_times(text, published, doc))
+    places = tuple(find_places(text, doc))
+    actors = tuple(find_actors(text, doc, places))
     return Analysis(article_id=article_id, sentences=sentences, entities=entities,
                     terms=_terms(doc, title), quantities=tuple(_quantities(doc)),
-                    times=tuple(find_times(text, published, doc)),
-                    places=tuple(find_places(text, doc)),
+                    times=times, places=places, actors=actors,
+                    quotes=tuple(find_quotes(text, doc, actors)),
+                    claims=tuple(find_claims(text, doc)),
+                    event_type=find_event_type(text, doc),
+                    happenings=tuple(find_happenings(text, doc, times, published)),
                     signature=signature(text))
 
 
@@ -189,4 +200,5 @@ class NlpStage:
     name: ClassVar[str] = "nlp.spacy.v1"
     requires: ClassVar[frozenset[str]] = frozenset({"text"})
     provides: ClassVar[frozenset[str]] = frozenset(
-        {"sentences", "entities", "terms", "quantities", "signature", "times", "places"})
+        {"sentences", "entities", "terms", "quantities", "signature", "times", "places", "actors",
+         "quotes", "claims", "event_type", "happenings"})

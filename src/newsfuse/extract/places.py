@@ -390,6 +390,8 @@ def _link_containers(text: str, mentions: list[Mention]) -> None:
     for i, (first, second) in enumerate(itertools.pairwise(mentions)):
         linked = re.fullmatch(r",\s*", text[first.end:second.start])
         first.container = i + 1 if linked else None
+    if mentions:  # a list shortened since the last linking must not point past its end
+        mentions[-1].container = None
 
 
 # --- disambiguation -------------------------------------------------------------------------

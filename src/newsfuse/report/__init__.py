@@ -115,4 +115,4 @@ def facts_markdown(facts: list[dict[str, Any]]) -> list[str]:
         note = f" — {md_escape(fact['note'])}" if fact.get("note") else ""
         lines.append(f"| {md_escape(fact['predicate'])}{subject} | {status}{note} | "
                      f"{'<br>'.join(cells)} |")
-    return lines + [""]
+    return [*lines, ""]
