@@ -33,15 +33,25 @@ GENERIC_HEADS = frozenset({"people", "person", "other", "others", "individual", 
 # Heads that name the same kind of people, so "fighters" and "militants" are one subject.
 HEAD_CLASSES = (
     frozenset({"fighter", "militant", "member", "gunman", "insurgent", "rebel", "militia",
-               "militiaman", "jihadist", "combatant", "operative", "commander", "leader"}),
-    frozenset({"soldier", "troop", "service", "servicemember", "serviceman", "personnel",
-               "marine", "sailor", "airman", "officer", "force", "guard"}),
+               "militiaman", "jihadist", "combatant", "operative"}),
+    frozenset({"soldier", "troop", "servicemember", "serviceman", "personnel", "marine",
+               "sailor", "airman", "officer", "force", "guard"}),
     frozenset({"civilian", "resident", "child", "woman", "man", "villager", "bystander",
                "worker", "student", "passenger"}),
 )
 VAGUE_WORDS = frozenset({"dozens", "scores", "hundreds", "thousands", "millions", "billions"})
 BOUND_SHARE = 0.05  # bounds this close are one figure ("more than 200,000" and "over 205,000")
 BOUND_REACH = 1.5  # an exact figure this far above "more than N" is another figure, not N's
+MAGNITUDE = 10.0  # figures this many times apart are about different things, not a dispute
+# Event words of one kind: "strikes killed two" and "the attack killed three" are two happenings.
+TRIGGER_CLASSES = (
+    frozenset({"strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "bombing",
+               "bombardment", "shelling", "bombed", "struck", "shelled"}),
+    frozenset({"attack", "attacks", "attacked", "ambush", "assault", "attacking"}),
+    frozenset({"crash", "collision", "derailment", "crashed"}),
+    frozenset({"earthquake", "quake", "flood", "floods", "storm", "hurricane", "fire", "blaze"}),
+)
+_PREPOSITIONS = frozenset({"on", "of", "against", "in", "at", "for", "from", "with", "by"})
 UPDATE_HOURS = 6.0  # a larger toll reported this much later is an update, not a dispute
 DATE_SLACK_DAYS = 1
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
@@ -56,21 +66,25 @@ class _Item:
     date: str | None
     source: str | None
     published: str | None
+    places: frozenset[str] = frozenset()
 
 
 def compare_claims(claims: Sequence[tuple[str, Claim]],
                    independent: Mapping[str, str] | None = None,
                    dates: Mapping[tuple[str, int], str] | None = None,
                    sources: Mapping[str, str | None] | None = None,
-                   published: Mapping[str, str | None] | None = None) -> list[Fact]:
+                   published: Mapping[str, str | None] | None = None,
+                   places: Mapping[tuple[str, int], frozenset[str]] | None = None) -> list[Fact]:
     """Facts from (article id, claim) pairs: aligned across articles, each with a status.
 
     `independent` maps an article to the article it copies (its root); `dates` maps
-    (article, claim start) to the day of the happening the claim's sentence reports.
+    (article, claim start) to the time of the happening the claim's sentence reports (a day, or
+    an unresolved value like "XXXX-WXX-2"), `places` to the countries that sentence names.
     """
     items = [_Item(article, claim, _root(article, claim, independent or {}),
                    (dates or {}).get((article, claim.start)),
-                   (sources or {}).get(article), (published or {}).get(article))
+                   (sources or {}).get(article), (published or {}).get(article),
+                   (places or {}).get((article, claim.start), frozenset()))
              for article, claim in claims]
     by_predicate: dict[str, list[_Item]] = defaultdict(list)
     for item in items:
@@ -125,18 +139,29 @@ def head_of(subject: str | None) -> str | None:
     """The subject's head noun, singular and lower case ("U.S. service members" -> member)."""
     if not subject:
         return None
-    words = _WORD.findall(subject)
+    words = _noun_phrase(subject)
     if not words:
         return None
     head = words[-1].lower().strip(".")
+    if head in {"member", "members"} and len(words) > 1 and words[-2].lower() == "service":
+        return "servicemember"
     return head if head in {"others", "people"} else _PLURAL.sub("", head)
+
+
+def _noun_phrase(subject: str) -> list[str]:
+    """The subject's words up to its first preposition ("attack on U.S. forces" -> attack)."""
+    words = _WORD.findall(subject)
+    for index, word in enumerate(words):
+        if index and word.lower() in _PREPOSITIONS:
+            return words[:index]
+    return words
 
 
 def _modifiers(subject: str | None) -> set[str]:
     """Proper-noun modifiers of a subject ("U.S.", "Iraqi", "Kataib"): who the counted belong to."""
     if not subject:
         return set()
-    words = _WORD.findall(subject)[:-1]
+    words = _noun_phrase(subject)[:-1]
     return {w.lower().strip(".") for w in words if w[0].isupper()}
 
 
@@ -157,7 +182,13 @@ def _owners_differ(a: str | None, b: str | None) -> bool:
 
 
 def _dates_compatible(a: str | None, b: str | None) -> bool:
-    if not a or not b or len(a) < 10 or len(b) < 10:
+    """Days of two happenings can be one: within a day, or the same unresolved weekday."""
+    if not a or not b:
+        return True
+    resolved_a, resolved_b = a[:4].isdigit(), b[:4].isdigit()
+    if not resolved_a and not resolved_b:  # "Saturday" is not "Tuesday", whatever the week
+        return a == b or ("W" in a) != ("W" in b)
+    if resolved_a != resolved_b or len(a) < 10 or len(b) < 10:
         return True
     try:
         gap = abs((datetime.fromisoformat(a[:10]) - datetime.fromisoformat(b[:10])).days)
@@ -166,11 +197,33 @@ def _dates_compatible(a: str | None, b: str | None) -> bool:
     return gap <= DATE_SLACK_DAYS
 
 
+def _trigger_class(trigger: str | None) -> int | None:
+    word = (trigger or "").lower()
+    return next((n for n, words in enumerate(TRIGGER_CLASSES) if word in words), None)
+
+
+def _far_apart(a: Claim, b: Claim) -> bool:
+    """Figures an order of magnitude apart ("two" and "25,500" killed) count different things."""
+    low_a, low_b = estimate(a)[0], estimate(b)[0]
+    if low_a is None or low_b is None or min(low_a, low_b) <= 0:
+        return False
+    return max(low_a, low_b) / min(low_a, low_b) >= MAGNITUDE and max(low_a, low_b) >= 20
+
+
 def _same_thing(a: _Item, b: _Item) -> bool:
+    """Whether two claims can be about the same thing (module docstring)."""
     if a.claim.unit != b.claim.unit and a.claim.unit and b.claim.unit:
         return False
-    return subjects_compatible(a.claim.subject, b.claim.subject) and _dates_compatible(a.date,
-                                                                                         b.date)
+    if a.article == b.article and a.claim.start != b.claim.start and (
+            (a.claim.subject or "") != (b.claim.subject or "")):
+        return False  # one report giving two figures with other subjects: two things
+    class_a, class_b = _trigger_class(a.claim.trigger), _trigger_class(b.claim.trigger)
+    if class_a is not None and class_b is not None and class_a != class_b:
+        return False
+    if a.places and b.places and not a.places & b.places:
+        return False
+    return (subjects_compatible(a.claim.subject, b.claim.subject)
+            and _dates_compatible(a.date, b.date) and not _far_apart(a.claim, b.claim))
 
 
 def _align(items: list[_Item]) -> list[list[_Item]]:
@@ -241,8 +294,9 @@ def compatible(a: Claim, b: Claim) -> bool:
     for bound, other in ((a, b), (b, a)):
         if bound.high is None and bound.low is not None and other.low is not None:
             # "more than 200" and "226": the exact figure is what the bound rounded down
-            return bool(other.low >= bound.low * (1 - BOUND_SHARE) and (
-                _vague(bound) or other.low <= bound.low * BOUND_REACH + 2))
+            reach = float("inf") if _vague(bound) else bound.low * BOUND_REACH + 2
+            other_high = other.high if other.high is not None else other.low
+            return bool(other_high >= bound.low * (1 - BOUND_SHARE) and other.low <= reach)
     a_low, a_high = estimate(a)
     b_low, b_high = estimate(b)
     if None in (a_low, a_high, b_low, b_high):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,7 +16,10 @@ from newsfuse.extract.kinds import event_type_of
 from newsfuse.model import Analysis, Article, Claim, Fact, Happening
 
 BRIEF_WORDS = 120
+_DAY = re.compile(r"(?:\d{4}|XXXX)-(?:\d{2}-\d{2}|XX-\d{2}|WXX-\d)")
 NUMBER_LINES = 4  # key numbers stated in the brief, disputed first
+NEAR_CHARS = 30  # a country this close after a number is what the number is about
+_IN_COUNTRY = re.compile(r"(?:\s+[\w-]+){1,2}\s+in\s+(?:the\s+)?")  # "900 troops in Syria"
 
 
 def digest(articles: Sequence[Article], analyses: Mapping[str, Analysis | None],
@@ -62,16 +66,21 @@ def event_facts(articles: Sequence[Article], found: Mapping[str, Analysis | None
     published = {a.id: a.published for a in articles}
     pairs: list[tuple[str, Claim]] = []
     dates: dict[tuple[str, int], str] = {}
+    countries: dict[tuple[str, int], frozenset[str]] = {}
     for article in articles:
         analysis = found.get(article.id)
         if analysis is None:
             continue
         for claim in analysis.claims:
             pairs.append((article.id, claim))
-            day = _claim_day(claim, analysis.happenings)
+            span = sentence_at(analysis, claim.start)
+            day = _claim_day(claim, analysis, span)
             if day:
                 dates[(article.id, claim.start)] = day
-    facts = compare_claims(pairs, independent, dates, sources, published)
+            if span:
+                where = _claim_countries(article.text, claim, analysis, span)
+                countries[(article.id, claim.start)] = where
+    facts = compare_claims(pairs, independent, dates, sources, published, countries)
     date_fact = compare_dates(_mains(found), independent, sources)
     if date_fact is not None and date_fact.status == "disputed":
         facts.insert(0, date_fact)
@@ -80,11 +89,29 @@ def event_facts(articles: Sequence[Article], found: Mapping[str, Analysis | None
     return facts
 
 
-def _claim_day(claim: Claim, happenings: Sequence[Happening]) -> str | None:
-    """The day of the happening reported in the claim's sentence, if that sentence is dated."""
-    for happening in happenings:
+def _claim_countries(text: str, claim: Claim, analysis: Analysis,
+                     span: tuple[int, int]) -> frozenset[str]:
+    """The countries a claim is about: those named right after it ("900 troops in Syria"),
+    else those its sentence names."""
+    named = [p for p in analysis.places if p.kind == "country" and span[0] <= p.start < span[1]]
+    near = [p for p in named if 0 <= p.start - claim.end <= NEAR_CHARS
+            and _IN_COUNTRY.fullmatch(text[claim.end:p.start])]
+    return frozenset(p.name for p in (near[:1] or named))
+
+
+def _claim_day(claim: Claim, analysis: Analysis, span: tuple[int, int] | None) -> str | None:
+    """The day of the happening in the claim's sentence: a dated happening, else a day named there.
+
+    An unresolved weekday ("XXXX-WXX-6", undated article) still tells Saturday from Tuesday.
+    """
+    for happening in analysis.happenings:
         if happening.sentence_start <= claim.start < happening.sentence_end:
             return happening.date[:10]
+    if span is None:
+        return None
+    for time in analysis.times:
+        if span[0] <= time.start < span[1] and _DAY.fullmatch(time.value):
+            return time.value
     return None
 
 
