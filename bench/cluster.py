@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import random
 import sys
@@ -22,20 +21,23 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from common import held_out as _held_out
 from scoring import bcubed, lookalike_merge_rate, pairwise
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GOLD = ("event", "topic")
 
 
+
+def held_out(key: str) -> bool:
+    """The held-out fifth, chosen by a hash of the gold topic (ECB+) or event (stream)."""
+    return _held_out(key, 5)
+
+
 def load(name: str) -> list[dict]:
     with gzip.open(DATA / name / "dev.jsonl.gz", "rt", encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
 
-
-def held_out(key: str) -> bool:
-    """The held-out fifth, chosen by a hash of the gold topic (ECB+) or event (stream)."""
-    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 5 == 0
 
 
 def run_newsfuse(rows: list[dict]) -> tuple[dict[str, str], float]:

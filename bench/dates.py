@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import re
 import warnings
@@ -23,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from common import held_out
 from newsfuse.extract.times import find_times
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "meantime" / "dev.jsonl.gz"
@@ -31,10 +31,6 @@ SHAPES = [("day", r"\d{4}-\d\d-\d\d"), ("month", r"\d{4}-\d\d"), ("year", r"\d{4
           ("decade", r"\d{3}"), ("week", r"\d{4}-W\d\d"), ("quarter", r"\d{4}-Q\d"),
           ("ref", r"[A-Z]+_REF"), ("time of day", r".+T.+"), ("unknown", r"X[X-]*")]
 
-
-def held_out(doc_id: str) -> bool:
-    """The held-out quarter of the documents: never looked at when writing the rules."""
-    return int(hashlib.sha1(doc_id.encode()).hexdigest(), 16) % 4 == 0
 
 
 def shape(value: str) -> str:

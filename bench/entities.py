@@ -19,17 +19,16 @@ which the rules were not tuned on; --errors lists our errors on the tuning part 
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
-import json
 import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from common import held_out
+from common import read_jsonl as read
 from newsfuse.extract.actors import find_actors
 from newsfuse.extract.places import find_places, gazetteer
 from newsfuse.nlp import load_model
@@ -42,16 +41,6 @@ Item = tuple[int, int, str]  # start, end, label
 Predict = Callable[[str, Any], set[Item]]
 
 
-def held_out(item_id: str) -> bool:
-    """The held-out quarter: sha1(id) mod 4 == 0."""
-    return int(hashlib.sha1(item_id.encode()).hexdigest(), 16) % 4 == 0
-
-
-def read(path: Path) -> Iterator[dict[str, Any]]:
-    """UNER sentences."""
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            yield json.loads(line)
 
 
 def baseline(_text: str, doc: Any) -> set[Item]:

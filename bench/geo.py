@@ -12,16 +12,15 @@ part (sha1(id) mod 4 == 0) is reported separately; --errors lists the tuning par
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
-import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from common import held_out
+from common import read_jsonl as read
 from newsfuse.extract.places import Place, distance_km, find_places, gazetteer
 from newsfuse.nlp import load_model
 
@@ -32,16 +31,6 @@ Point = tuple[str, float | None, float | None, str]  # name, lat, lon, kind
 Predict = Callable[[str, Any], list[tuple[int, int, Point]]]
 
 
-def held_out(item_id: str) -> bool:
-    """The held-out quarter: sha1(id) mod 4 == 0."""
-    return int(hashlib.sha1(item_id.encode()).hexdigest(), 16) % 4 == 0
-
-
-def read(path: Path) -> Iterator[dict[str, Any]]:
-    """GeoVirus items."""
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            yield json.loads(line)
 
 
 def ours(text: str, doc: Any) -> list[tuple[int, int, Point]]:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import ast
 import gzip
-import hashlib
 import json
 import os
 import re
@@ -44,6 +43,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from common import held_out
 from newsfuse.extract.happenings import event_date, find_happenings
 from newsfuse.extract.kinds import trigger_hits
 from newsfuse.extract.places import Place, find_places, gazetteer, lookup
@@ -64,10 +64,6 @@ NUMBER_WORDS = {w: i for i, w in enumerate(
 SPECIFIC = {"facility": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
-
-def held_out(item_id: str) -> bool:
-    """The held-out quarter: sha1(id) mod 4 == 0."""
-    return int(hashlib.sha1(item_id.encode()).hexdigest(), 16) % 4 == 0
 
 
 def read(path: Path) -> list[dict[str, Any]]:

@@ -13,12 +13,12 @@ held-out part (sha1(article id) mod 4 == 0) is printed separately; tune only on 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from common import held_out
 from newsfuse.clean import clean_text
 from newsfuse.extract.actors import find_actors
 from newsfuse.extract.places import find_places
@@ -32,10 +32,6 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLES = ROOT / "examples"
 BUCKETS = ("named", "unnamed", "described", "none")
 
-
-def held_out(item_id: str) -> bool:
-    """The held-out quarter: sha1(id) mod 4 == 0."""
-    return int(hashlib.sha1(item_id.encode()).hexdigest(), 16) % 4 == 0
 
 
 def articles() -> list[tuple[str, str]]:

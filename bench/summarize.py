@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gzip
-import hashlib
 import itertools
 import json
 import time
@@ -31,6 +30,7 @@ import numpy as np
 from rouge_score import rouge_scorer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from common import held_out
 from newsfuse.brief import DEFAULT_WEIGHTS, BriefDoc, Weights, build_brief, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,10 +39,6 @@ SETS = ("duc2004", "duc2006")
 SCORER = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
 Summarizer = Callable[[dict[str, Any], list[BriefDoc], int], str]
 
-
-def held_out(item_id: str) -> bool:
-    """The held-out quarter: sha1(id) mod 4 == 0."""
-    return int(hashlib.sha1(item_id.encode()).hexdigest(), 16) % 4 == 0
 
 
 def load(name: str) -> list[dict[str, Any]]:
