@@ -58,7 +58,7 @@ def event_markdown(event: dict[str, Any], articles: dict[str, dict[str, Any]]) -
              f"{len(event['sources'])} sources", ""]
     if event.get("event_type") or event.get("date"):
         kind = event.get("event_type")
-        what = f"{kind['event_type']} > {kind['sub_type']}" if kind else "event"
+        what = f"{kind['event_type']} › {kind['sub_type']}" if kind else "event"
         lines += [f"*{md_escape(what)}*, happened {event.get('date') or 'on an unknown date'}", ""]
     if event["brief"]:
         lines += ["**Brief**", ""]
