@@ -221,24 +221,36 @@ def number_figures(items: list[dict[str, Any]], predicted: Sequence[str]) -> str
             f"{agreed.count('agreed') / max(1, len(agreed)):.3f}")
 
 
-def extracted_labels(items: list[dict[str, Any]], texts: dict[str, str],
-                     compare: Callable[..., Any]) -> list[str] | None:
-    """Per item, our label when the claims come from find_claims; None if it is not available."""
-    try:
-        from newsfuse.extract.claims import find_claims
-    except ImportError:
-        return None
-    from newsfuse.nlp import load_model
+def extracted_labels(items: list[dict[str, Any]],
+                     texts: dict[str, tuple[str, str | None, str | None]]
+                     ) -> tuple[list[str], Counter[str]]:
+    """Per item, our label end to end: each article analysed as ingest does (with its
+    publication date), the event's facts from `newsfuse.digest.event_facts`; and why items
+    went unaligned (the extractor missed a side, or alignment split them)."""
+    from newsfuse.digest import event_facts
+    from newsfuse.model import Article
+    from newsfuse.nlp import analysis_of, load_model
 
     nlp = load_model(None)
-    by_event: dict[str, list[tuple[str, Claim]]] = defaultdict(list)
-    for article in sorted({c["article"] for i in items for c in i["claims"]}):
-        text = texts[article]
-        event = next(i["event"] for i in items if any(c["article"] == article
+    by_event: dict[str, list[Article]] = defaultdict(list)
+    analyses = {}
+    for seq, article_id in enumerate(sorted({c["article"] for i in items for c in i["claims"]})):
+        text, source, published = texts[article_id]
+        event = next(i["event"] for i in items if any(c["article"] == article_id
                                                       for c in i["claims"]))
-        by_event[event] += [(article, c) for c in find_claims(text, nlp(text))]
-    facts = {event: compare(claims) for event, claims in sorted(by_event.items())}
-    return [judged(i, facts[i["event"]]) for i in items]
+        by_event[event].append(Article(id=article_id, origin="bench", text=text, source=source,
+                                       published=published, seq=seq))
+        analyses[article_id] = analysis_of(article_id, nlp(text), text, None, published)
+    facts = {event: event_facts(articles, analyses)
+             for event, articles in sorted(by_event.items())}
+    labels = [judged(i, facts[i["event"]]) for i in items]
+    why: Counter[str] = Counter()
+    for item, label in zip(items, labels, strict=True):
+        if label == "unaligned":
+            found = {c["article"] for c in item["claims"] if any(
+                overlaps(x, c["start"], c["end"]) for x in analyses[c["article"]].claims)}
+            why["extraction missed a side" if len(found) < 2 else "alignment split them"] += 1
+    return labels, why
 
 
 def report_numbers(show_errors: bool) -> None:
@@ -269,12 +281,9 @@ def report_numbers(show_errors: bool) -> None:
     print(f"  compare, claims from the labels:   {number_figures(scored, predicted)}")
     updates = [judged(i, compare(oracle_claims(i))) for i in items if i["label"] == "update"]
     print(f"  updates labelled: {len(updates)}, called {dict(Counter(updates))}")
-    extracted = extracted_labels(scored, {a: t for a, (t, _, _) in texts.items()}, compare)
-    if extracted is None:
-        print("  find_claims: not available (newsfuse.extract.claims.find_claims)")
-    else:
-        print(f"  compare, claims from find_claims:  {number_figures(scored, extracted)}  "
-              f"unaligned {extracted.count('unaligned')}")
+    extracted, why = extracted_labels(scored, texts)
+    print(f"  end to end (analysis + digest):    {number_figures(scored, extracted)}  "
+          f"unaligned {extracted.count('unaligned')} ({dict(sorted(why.items()))})")
     if show_errors:
         for item, said in zip(scored, predicted, strict=True):
             if said != item["label"]:

@@ -42,6 +42,11 @@ HEAD_CLASSES = (
 VAGUE_WORDS = frozenset({"dozens", "scores", "hundreds", "thousands", "millions", "billions"})
 BOUND_SHARE = 0.05  # bounds this close are one figure ("more than 200,000" and "over 205,000")
 BOUND_REACH = 1.5  # an exact figure this far above "more than N" is another figure, not N's
+# Figures of these kinds say little by themselves: "56%" or "$110" dispute each other only when
+# both claims name the same thing ("the offer per share").
+MEASURES = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
+                      "duration", "count"})
+DATE_SPREAD_DAYS = 3  # reports dating the happening further apart than this speak of others
 MAGNITUDE = 10.0  # figures this many times apart are about different things, not a dispute
 # Event words of one kind: "strikes killed two" and "the attack killed three" are two happenings.
 TRIGGER_CLASSES = (
@@ -99,7 +104,8 @@ def compare_claims(claims: Sequence[tuple[str, Claim]],
 def compare_dates(mains: Sequence[tuple[str, Happening]],
                   independent: Mapping[str, str] | None = None,
                   sources: Mapping[str, str | None] | None = None) -> Fact | None:
-    """The date of the happening as a fact: agreed, disputed ("Tuesday" = 23rd vs "24th")..."""
+    """The day of the happening as a fact: agreed, or disputed ("Tuesday", the 23rd, vs "24th")."""
+    mains = [(a, h) for a, h in mains if len(h.date) == 10 and h.date[:4].isdigit()]
     if not mains:
         return None
     stated = []
@@ -113,10 +119,23 @@ def compare_dates(mains: Sequence[tuple[str, Happening]],
         stated.append(Stated(article=article, claim=claim, root=root,
                              source=(sources or {}).get(article)))
     days = {s.claim.value for s in stated}
+    if _spread_days(days) > DATE_SPREAD_DAYS:
+        return None  # the reports' main happenings are days apart: not one date in dispute
     status = "single_source" if len(roots) < 2 else "agreed" if len(days) == 1 else "disputed"
     note = "" if len(days) == 1 else "dates stated: " + ", ".join(sorted(days))
     return Fact(predicate="date", subject="the happening", status=status, claims=tuple(stated),
                 note=note)
+
+
+def _spread_days(days: set[str]) -> int:
+    """How many days apart the earliest and latest of some ISO dates are (0 if fewer than 2)."""
+    parsed = []
+    for day in days:
+        try:
+            parsed.append(datetime.fromisoformat(day[:10]))
+        except ValueError:
+            continue
+    return (max(parsed) - min(parsed)).days if len(parsed) > 1 else 0
 
 
 def _root(article: str, claim: Claim, independent: Mapping[str, str]) -> str:
@@ -197,6 +216,16 @@ def _dates_compatible(a: str | None, b: str | None) -> bool:
     return gap <= DATE_SLACK_DAYS
 
 
+def _same_measure(a: Claim, b: Claim) -> bool:
+    """Measures align on a named subject with the same head ("offer" and "bid" do not); without
+    one, only equal figures align (they confirm each other; they could not dispute anything)."""
+    head_a, head_b = head_of(a.subject), head_of(b.subject)
+    if head_a and head_a == head_b and head_a not in GENERIC_HEADS:
+        return True
+    unnamed = not head_a or not head_b or head_a in GENERIC_HEADS or head_b in GENERIC_HEADS
+    return unnamed and compatible(a, b)
+
+
 def _trigger_class(trigger: str | None) -> int | None:
     word = (trigger or "").lower()
     return next((n for n, words in enumerate(TRIGGER_CLASSES) if word in words), None)
@@ -215,8 +244,10 @@ def _same_thing(a: _Item, b: _Item) -> bool:
     if a.claim.unit != b.claim.unit and a.claim.unit and b.claim.unit:
         return False
     if a.article == b.article and a.claim.start != b.claim.start and (
-            (a.claim.subject or "") != (b.claim.subject or "")):
-        return False  # one report giving two figures with other subjects: two things
+            (a.claim.subject or "") != (b.claim.subject or "") or not compatible(a.claim, b.claim)):
+        return False  # one report giving two figures, or two subjects: two things
+    if a.claim.predicate in MEASURES and not _same_measure(a.claim, b.claim):
+        return False
     class_a, class_b = _trigger_class(a.claim.trigger), _trigger_class(b.claim.trigger)
     if class_a is not None and class_b is not None and class_a != class_b:
         return False
