@@ -110,3 +110,31 @@ def test_a_bound_agrees_with_an_exact_figure_above_it_and_vague_words_with_any()
     vague = compare_claims([("a", claim("count", 61, INF, "woman", "more than 60")),
                             ("b", claim("count", 24, INF, "woman", "dozens"))])
     assert statuses(vague) == [("count", "agreed")]
+
+
+def test_measures_dispute_only_when_they_name_the_same_thing():
+    unnamed = compare_claims([("a", claim("percentage", 56, 56, None, "56%")),
+                              ("b", claim("percentage", 60, 60, None, "60%"))])
+    assert statuses(unnamed) == [("percentage", "single_source"), ("percentage", "single_source")]
+    confirmed = compare_claims([("a", claim("money", 110, 110, None, "$110")),
+                                ("b", claim("money", 110, 110, "offer", "$110"))])
+    assert statuses(confirmed) == [("money", "agreed")]
+    named = compare_claims([("a", claim("money", 110, 110, "offer per share", "$110")),
+                            ("b", claim("money", 82, 82, "offer per share", "$82"))])
+    assert statuses(named) == [("money", "disputed")]
+
+
+def test_one_report_giving_two_figures_speaks_of_two_things():
+    facts = compare_claims([("a", claim("killed", 5, 5, "people", "five", start=0)),
+                            ("a", claim("killed", 40, 40, "people", "40", start=50)),
+                            ("b", claim("killed", 5, 5, "people", "five"))])
+    assert sorted(f.status for f in facts) == ["agreed", "single_source"]
+
+
+def test_main_dates_days_apart_are_not_one_date_in_dispute():
+    def main(day: str) -> Happening:
+        return Happening(date=day, time_start=0, time_end=7, sentence_start=0, sentence_end=20,
+                         main=True)
+    assert compare_dates([("a", main("2031-01-23")), ("b", main("2031-03-02"))]) is None
+    assert compare_dates([("a", main("2031-01")), ("b", main("2031-01-23"))]).status == (
+        "single_source")
