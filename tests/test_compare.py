@@ -138,3 +138,9 @@ def test_main_dates_days_apart_are_not_one_date_in_dispute():
     assert compare_dates([("a", main("2031-01-23")), ("b", main("2031-03-02"))]) is None
     assert compare_dates([("a", main("2031-01")), ("b", main("2031-01-23"))]).status == (
         "single_source")
+
+
+def test_an_individual_is_not_the_toll():
+    facts = compare_claims([("a", claim("killed", 1, 1, "man", "a")),
+                            ("b", claim("killed", 6, INF, "people", "at least six"))])
+    assert statuses(facts) == [("killed", "single_source"), ("killed", "single_source")]

@@ -216,6 +216,11 @@ def _dates_compatible(a: str | None, b: str | None) -> bool:
     return gap <= DATE_SLACK_DAYS
 
 
+def _individual(claim: Claim) -> bool:
+    """A claim about one unnamed individual ("a militia leader", "an officer")."""
+    return claim.value.strip().lower() in {"a", "an"}
+
+
 def _same_measure(a: Claim, b: Claim) -> bool:
     """Measures align on a named subject with the same head ("offer" and "bid" do not); without
     one, only equal figures align (they confirm each other; they could not dispute anything)."""
@@ -248,6 +253,8 @@ def _same_thing(a: _Item, b: _Item) -> bool:
         return False  # one report giving two figures, or two subjects: two things
     if a.claim.predicate in MEASURES and not _same_measure(a.claim, b.claim):
         return False
+    if _individual(a.claim) != _individual(b.claim):
+        return False  # "a man was killed" is one person's death, not the toll
     class_a, class_b = _trigger_class(a.claim.trigger), _trigger_class(b.claim.trigger)
     if class_a is not None and class_b is not None and class_a != class_b:
         return False
