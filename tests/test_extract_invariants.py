@@ -38,3 +38,16 @@ def test_every_extraction_span_is_exact(nlp, pieces, published):
         assert 0 <= happening.sentence_start <= happening.time_start < happening.time_end
         assert happening.time_end <= len(text)
     assert sum(h.main for h in found.happenings) <= 1
+
+
+def test_a_failing_extractor_leaves_the_rest_of_the_analysis(nlp, monkeypatch, caplog):
+    import newsfuse.nlp as nlp_module
+
+    def broken(*_args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(nlp_module, "find_quotes", broken)
+    text = "\u201cWe will respond,\u201d Ana Kovac said on Tuesday in Kessel."
+    found = analysis_of("x", nlp(text), text, None, "2031-03-12")
+    assert found.quotes == () and found.times and found.actors
+    assert "find_quotes failed" in caplog.text

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
 from newsfuse.dedupe import signature
@@ -109,17 +110,29 @@ def analysis_of(article_id: str, doc: Any, text: str, title: Any = None,
     sentences = tuple(Sentence(start=s.start_char, end=s.end_char) for s in doc.sents)
     entities = tuple(Entity(text=e.text, label=e.label_, start=e.start_char, end=e.end_char)
                      for e in doc.ents)
-    times = tuple(find_times(text, published, doc))
-    places = tuple(find_places(text, doc))
-    actors = tuple(find_actors(text, doc, places))
+    run = functools.partial(_extractor, article_id)
+    times = tuple(run(find_times, text, published, doc))
+    places = tuple(run(find_places, text, doc))
+    actors = tuple(run(find_actors, text, doc, places))
     return Analysis(article_id=article_id, sentences=sentences, entities=entities,
                     terms=_terms(doc, title), quantities=tuple(_quantities(doc)),
                     times=times, places=places, actors=actors,
-                    quotes=tuple(find_quotes(text, doc, actors)),
-                    claims=tuple(find_claims(text, doc)),
-                    event_type=find_event_type(text, doc),
-                    happenings=tuple(find_happenings(text, doc, times, published)),
+                    quotes=tuple(run(find_quotes, text, doc, actors)),
+                    claims=tuple(run(find_claims, text, doc)),
+                    event_type=_extractor(article_id, find_event_type, text, doc) or None,
+                    happenings=tuple(run(find_happenings, text, doc, times, published)),
                     signature=signature(text))
+
+
+def _extractor(article_id: str, extract: Callable[..., Any], *args: Any) -> Any:
+    """One extractor's result; if it fails, nothing from it (logged), so the article still goes in
+    with everything else rather than being rejected for one extractor's fault."""
+    try:
+        return extract(*args)
+    except Exception as exc:  # an extractor bug must not lose the article
+        logger.warning("%s: %s failed (%s: %s); its items are left out", article_id,
+                       extract.__name__, type(exc).__name__, exc)
+        return []
 
 
 def _terms(doc: Any, title: Any = None) -> dict[str, int]:
