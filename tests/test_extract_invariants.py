@@ -50,4 +50,4 @@ def test_a_failing_extractor_leaves_the_rest_of_the_analysis(nlp, monkeypatch, c
     text = "\u201cWe will respond,\u201d Ana Kovac said on Tuesday in Kessel."
     found = analysis_of("x", nlp(text), text, None, "2031-03-12")
     assert found.quotes == () and found.times and found.actors
-    assert "find_quotes failed" in caplog.text
+    assert "failed (RuntimeError: boom)" in caplog.text
