@@ -253,6 +253,95 @@ def test_unusable_publication_date_resolves_nothing():
     assert value_of("The vote took place on Tuesday.", "Tuesday", "not a date") == "XXXX-WXX-2"
 
 
+# Fiscal years, vague stretches and periods named by reference ---------------------------------
+
+@pytest.mark.parametrize(("text", "phrase", "value", "relative"), [
+    ("The carrier expects a loss in fiscal 2025.", "fiscal 2025", "FY2025", False),
+    ("Its FY24 accounts are late.", "FY24", "FY2024", False),
+    ("Its FY 2019 accounts were restated.", "FY 2019", "FY2019", False),
+    ("Borrowing rose in the financial year 2022-23.", "financial year 2022-23", "FY2023", False),
+    ("Borrowing fell in fiscal year 2021/2022.", "fiscal year 2021/2022", "FY2022", False),
+    ("Hiring slowed during the financial year.", "the financial year", "FY2024", True),
+    ("Spending will be cut in the next fiscal year.", "next fiscal year", "FY2025", True),
+    ("Last fiscal year the mill made a profit.", "Last fiscal year", "FY2023", True),
+])
+def test_fiscal_years_are_named_by_the_year_they_end_in(text, phrase, value, relative):
+    expr = times(text)[phrase]
+    assert (expr.value, expr.precision, expr.relative) == (value, "year", relative)
+    assert (expr.low, expr.high) == (None, None)  # fiscal calendars differ between organisations
+
+
+def test_fiscal_years_without_publication_date_and_with_a_modifier():
+    assert value_of("Hiring slowed during the financial year.", "the financial year",
+                    None) == "FYXXXX"
+    expr = times("Orders surged at the very end of the fiscal year.")[
+        "the very end of the fiscal year"]
+    assert (expr.value, expr.precision) == ("FY2024", "interval")
+    assert "FY2023/2025" not in times("A typo read FY2023/2025 in the filing.")
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("The port was closed for an indefinite period.", "an indefinite period"),
+    ("He was held for a long period of time.", "a long period of time"),
+    ("Talks stalled for an unspecified period of time.", "an unspecified period of time"),
+    ("The border stayed open for a period of time.", "a period of time"),
+])
+def test_vague_stretches_are_durations_of_unknown_length(text, phrase):
+    expr = times(text)[phrase]
+    assert (expr.value, expr.type, expr.precision) == ("PXD", "DURATION", "duration")
+
+
+def test_a_period_of_something_else_is_not_a_duration():
+    assert times("After a period of calm, a long spell of rain came.") == {}
+
+
+@pytest.mark.parametrize(("text", "phrase", "value", "low", "relative"), [
+    ("Revenue in the third quarter rose from the same quarter a year earlier.",
+     "the same quarter a year earlier", "2022-Q3", "2022-07-01", True),
+    ("Exports in March 2023 fell below the same month of 2021.", "the same month of 2021",
+     "2021-03", "2021-03-01", False),
+    ("Sales on 9 May 2022 beat the same day last year.", "the same day last year", "2021-05-09",
+     "2021-05-09", False),
+    ("Sales fell on Friday from the same week a year ago.", "the same week a year ago",
+     "2023-W03", "2023-01-16", True),
+    ("Ticket sales fell compared with the same period last year.", "the same period last year",
+     "2023", "2023-01-01", True),
+    ("Against the year-earlier quarter, margins narrowed in the second quarter of 2023.",
+     "the year-earlier quarter", "2022-Q2", "2022-04-01", False),
+    ("Trading in fiscal 2020 beat the corresponding period of the previous year.",
+     "the corresponding period of the previous year", "FY2019", None, False),
+])
+def test_the_same_period_a_year_earlier_refers_to_the_period_named_near_it(
+        text, phrase, value, low, relative):
+    found = times(text)
+    expr = found[phrase]
+    assert (expr.value, expr.type, expr.low, expr.relative) == (value, "DATE", low, relative)
+    assert "the previous year" not in found and "year-earlier" not in found
+
+
+def test_the_same_period_without_anything_to_refer_to_or_a_publication_date():
+    found = times("Ticket sales fell compared with the same period of the last year.", None)
+    assert found["the same period of the last year"].value == "XXXX"
+    assert "the last year" not in found
+    assert value_of("The same month of 2021 was worse.", "The same month of 2021", None) == "2021"
+
+
+def test_which_after_a_period_whose_dates_follow_is_that_period():
+    text = "Profits jumped in the last quarter, which ended December 31, on strong demand."
+    found = times(text)
+    assert (found["which"].value, found["which"].precision) == ("2023-Q4", "quarter")
+    assert found["December 31"].value == "2023-12-31"
+
+
+@pytest.mark.parametrize("text", [
+    "The strike in March, which ended on April 2, cost millions.",  # "which" is the strike
+    "The fourth quarter, which was weak, ended on December 31.",
+    "Profits jumped in the last quarter, which ended with a record.",
+])
+def test_which_is_not_a_time_without_a_period_and_its_dates(text):
+    assert "which" not in times(text)
+
+
 # A spaCy Doc adds candidates and vetoes numbers -----------------------------------------------
 
 def _doc(text: str, *ents: tuple[str, str]):
@@ -291,7 +380,9 @@ def test_with_the_spacy_model():
 _PIECES = ["on Tuesday", "Oct. 17", "last year", "two days ago", "6.30 p.m.", "late on",
            "since", "early", "mid-", "2024", "the 1990s", "now", "three days", "the fourth quarter",
            "every", "Monday night", "January", "in May", "last summer", "next decade",
-           "90 centuries ago", "the weekend", ", ", " ", "\n", "will", "'s", "-"]
+           "90 centuries ago", "the weekend", ", ", " ", "\n", "will", "'s", "-", "fiscal 2023",
+           "FY24", "the financial year", "the same quarter last year", ", which ended",
+           "an indefinite period"]
 
 
 @settings(max_examples=300, deadline=None)
