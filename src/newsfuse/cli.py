@@ -291,6 +291,27 @@ def summarize(clusters: Annotated[Path, typer.Argument(help="JSON Lines of {id, 
         raise typer.Exit(1)
 
 
+@app.command()
+def serve(db: DbOpt = None,
+          host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+          allow_writes: Annotated[bool, typer.Option("--allow-writes",
+                                                     help="Accept POST /api/articles.")] = False,
+          token: Annotated[str | None, typer.Option(envvar="NEWSFUSE_TOKEN",
+                                                    help="Bearer token required for writes.")
+                           ] = None) -> None:
+    """The web desk and its JSON API (read-only unless --allow-writes with --token)."""
+    import uvicorn
+
+    from newsfuse.serve import create_app
+    from newsfuse.store import resolve_db
+
+    web = create_app(resolve_db(db), allow_writes=allow_writes, token=token)
+    if not _state["quiet"]:
+        typer.echo(f"newsfuse web desk on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+
+
 @db_app.command("migrate")
 def migrate(db: DbOpt = None) -> None:
     """Create the store or bring its schema up to date."""

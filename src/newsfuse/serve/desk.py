@@ -1,0 +1,128 @@
+"""The web desk's data: one function per page, shared by the HTML page and its JSON twin."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsfuse import __version__
+from newsfuse.errors import UsageError
+from newsfuse.export import SCHEMA, article_record
+from newsfuse.model import Analysis
+from newsfuse.serve.highlight import Mark, marks_of
+from newsfuse.serve.index import EventIndex, EventQuery
+from newsfuse.serve.stores import EventView, ReadOnlyStore, StorePool, build_event_view
+
+CACHE_SIZE = 256
+MAX_POSTED_ARTICLES = 500
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article page's data: the JSON twin's document plus what the highlighting needs."""
+
+    document: dict[str, Any]
+    marks: list[Mark]
+    anchors: list[int]
+
+
+class Desk:
+    """Everything the pages read, over a read-only store and the event index."""
+
+    def __init__(self, db: str, allow_writes: bool = False, token: str | None = None) -> None:
+        self.db = db
+        self.allow_writes = allow_writes
+        self.token = token
+        self.pool = StorePool(db)
+        self.index = EventIndex(self.pool)
+        self._cache: OrderedDict[tuple[str, int, int], EventView] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self.index.refresh()
+
+    def store(self) -> ReadOnlyStore:
+        """This thread's read-only store."""
+        return self.pool.get()
+
+    def close(self) -> None:
+        """Stop the index and close every connection."""
+        self.index.close()
+        self.pool.close()
+
+    # -- pages -------------------------------------------------------------------------------------
+
+    def events(self, query: EventQuery) -> dict[str, Any]:
+        """The events list page: one page of rows and the next cursor."""
+        self.index.poke()
+        rows, after = self.index.query(query)
+        return {"schema": SCHEMA, "generator": f"newsfuse {__version__}", "events": rows,
+                "next": after, "query": query.params(), "limit": query.limit,
+                "search": "fts5", "indexed_through": self.index.indexed_seq}
+
+    def event(self, event_id: str) -> EventView:
+        """The event page: the newsfuse/1 event record, its articles and why each belongs."""
+        store = self.store()
+        record = store.find_event(event_id)
+        key = (record.id, record.last_seq, record.n_articles)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        view = self.index.view(record.id, record.last_seq) or build_event_view(record, store)
+        with self._cache_lock:
+            self._cache[key] = view
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return view
+
+    def article(self, article_id: str) -> ArticleView:
+        """The article page: its newsfuse/1 record, copies, and the marks of its extractions."""
+        store = self.store()
+        article = store.get_article(article_id)
+        analysis: Analysis | None = store.analysis(article.id)
+        record = article_record(article, store)
+        copies = [{"id": i, "source": s, "title": t} for i, s, t in store.duplicates_of(article.id)]
+        event = None
+        if record["event"]:
+            row = store.conn.execute("SELECT title FROM events WHERE id = ?",
+                                     (record["event"],)).fetchone()
+            event = {"id": record["event"], "title": row[0] if row else None}
+        document = {"schema": SCHEMA, "generator": f"newsfuse {__version__}", "article": record,
+                    "duplicates": copies, "event": event}
+        anchors = [s.start for s in analysis.sentences] if analysis else []
+        return ArticleView(document, marks_of(analysis), anchors)
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    def ingest(self, payload: Any) -> dict[str, Any]:
+        """Ingest posted article objects with the CLI's reading and pipeline rules."""
+        from newsfuse.ingest.readers import read_jsonl
+        from newsfuse.pipeline import PipelineSettings, Runner, check_stages
+        from newsfuse.store import open_store
+
+        items = payload if isinstance(payload, list) else [payload]
+        if not items:
+            raise UsageError("post one article object or a non-empty list of them.")
+        if len(items) > MAX_POSTED_ARTICLES:
+            raise UsageError(f"post at most {MAX_POSTED_ARTICLES} articles at once.")
+        lines = "\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+        settings = PipelineSettings(workers=1)
+        raws = list(read_jsonl(Path("api"), lines.encode("utf-8"), settings.inputs.defaults(),
+                               settings.inputs.max_article_chars))
+        check_stages()
+        with self._write_lock:
+            store = open_store(self.db, create=False)
+            try:
+                report = Runner(store, settings).run(raws)
+            finally:
+                store.close()
+        self.index.poke()
+        return {"ok": True, "added": report.added, "skipped": report.skipped,
+                "duplicates": report.duplicates, "new_events": report.new_events,
+                "rejected": [r.model_dump() for r in report.rejected],
+                "summary": report.summary()}

@@ -1,0 +1,321 @@
+"""The web desk's event index: a side SQLite file with one summary row per event and FTS5.
+
+The store stays read-only for the desk, so the list's filters (places, actors, event type,
+disputed facts) and full-text search live in a file of the desk's own, rebuilt from the store
+and brought up to date whenever newer articles arrive (articles are only ever appended, so the
+highest arrival number tells what changed). Search is SQLite FTS5 over article titles and texts.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import re
+import shutil
+import sqlite3
+import tempfile
+import threading
+import weakref
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsfuse.errors import UsageError
+from newsfuse.serve.stores import EventView, ReadOnlyStore, StorePool, build_event_view
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS ev (
+    id TEXT PRIMARY KEY, sort TEXT NOT NULL, last_seq INTEGER NOT NULL, title TEXT,
+    start TEXT, "end" TEXT, date TEXT, n_articles INTEGER NOT NULL, n_sources INTEGER NOT NULL,
+    disputed INTEGER NOT NULL, type TEXT, sub_type TEXT, places TEXT NOT NULL,
+    sources TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ev_order ON ev (sort DESC, last_seq DESC, id);
+CREATE TABLE IF NOT EXISTS ev_place (event TEXT NOT NULL, name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ev_place_event ON ev_place (event);
+CREATE TABLE IF NOT EXISTS ev_actor (event TEXT NOT NULL, name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ev_actor_event ON ev_actor (event);
+CREATE TABLE IF NOT EXISTS art (seq INTEGER PRIMARY KEY, event TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS art_fts USING fts5 (
+    title, text, content='', tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS doc (id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL,
+                                data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+_COLUMNS = ('id, sort, last_seq, title, start, "end", date, n_articles, n_sources, disputed, '
+            "type, sub_type, places, sources")
+_WORD = re.compile(r"\w+\*?")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+CHUNK = 1000
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """What the events list asks for: search, filters and a page."""
+
+    q: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    place: str | None = None
+    actor: str | None = None
+    type: str | None = None
+    disputed: bool = False
+    cursor: str | None = None
+    limit: int = 50
+
+    def params(self) -> dict[str, str]:
+        """The query as URL parameters (without the cursor), for links and the JSON twin."""
+        pairs = {"q": self.q, "from": self.date_from, "to": self.date_to, "place": self.place,
+                 "actor": self.actor, "type": self.type,
+                 "disputed": "1" if self.disputed else None}
+        return {k: v for k, v in pairs.items() if v}
+
+
+def fts_query(text: str) -> str | None:
+    """User words as an FTS5 query: every word required, quoted so no operator syntax leaks."""
+    terms = []
+    for word in _WORD.findall(text):
+        prefix = word.endswith("*")
+        terms.append('"' + word.rstrip("*") + '"' + ("*" if prefix else ""))
+    return " ".join(terms) or None
+
+
+def encode_cursor(row: dict[str, Any]) -> str:
+    """An opaque cursor after this row in list order."""
+    raw = json.dumps([row["sort"], row["last_seq"], row["id"]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int, str]:
+    """The (sort, last_seq, id) a cursor stands for; a malformed cursor is a usage error."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sort, seq, event_id = json.loads(raw)
+        return str(sort), int(seq), str(event_id)
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise UsageError("the cursor is not valid; start again from the first page.") from exc
+
+
+def summary_row(event: dict[str, Any], last_seq: int) -> dict[str, Any]:
+    """The list row of an event record (newsfuse/1 shape), as the index keeps it."""
+    kind = event.get("event_type") or {}
+    return {
+        "id": event["id"], "sort": event["end"] or event["start"] or "", "last_seq": last_seq,
+        "title": event["title"], "start": event["start"], "end": event["end"],
+        "date": event["date"], "n_articles": len(event["articles"]),
+        "n_sources": len(event["sources"]) or len(event["articles"]),
+        "disputed": event["disputed"], "type": kind.get("event_type"),
+        "sub_type": kind.get("sub_type"),
+        "places": json.dumps([p["name"] for p in event["places"][:6]]),
+        "sources": json.dumps(event["sources"])}
+
+
+class EventIndex:
+    """The side index of one store, kept in a temporary folder of its own."""
+
+    def __init__(self, pool: StorePool) -> None:
+        self.pool = pool
+        self.folder = Path(tempfile.mkdtemp(prefix="newsfuse-serve-"))
+        self.path = self.folder / "index.db"
+        weakref.finalize(self, shutil.rmtree, str(self.folder), True)  # also without close()
+        self._local = threading.local()
+        self._refresh_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+        conn = sqlite3.connect(self.path)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(SCHEMA)
+        conn.close()
+        self.indexed_seq = 0
+
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+        return conn
+
+    # -- keeping up with the store -----------------------------------------------------------------
+
+    def refresh(self) -> int:
+        """Index what arrived since the last refresh; returns the number of events updated."""
+        with self._refresh_lock:
+            if self._stopped:
+                return 0
+            store = ReadOnlyStore(self.pool.path)
+            try:
+                store.conn.execute("BEGIN")  # one snapshot of the store for the whole refresh
+                changed = self._refresh_from(store)
+                store.conn.execute("COMMIT")
+            finally:
+                store.close()
+            return changed
+
+    def poke(self) -> None:
+        """Start a background refresh when the store has newer articles and none is running."""
+        if self._stopped or self.pool.get().max_seq() <= self.indexed_seq:
+            return
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._thread = threading.Thread(target=self._refresh_quietly, daemon=True,
+                                        name="newsfuse-index")
+        self._thread.start()
+
+    def _refresh_quietly(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # a failed background refresh is retried at the next poke
+            logger.exception("the event index could not be refreshed")
+
+    def _refresh_from(self, store: ReadOnlyStore) -> int:
+        writer = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            seq, events = self._add_articles(store, writer)
+            for event_id in sorted(events):
+                if self._stopped:
+                    writer.execute("ROLLBACK")
+                    return 0
+                self._put_event(store, writer, event_id, events[event_id])
+            writer.execute("INSERT OR REPLACE INTO meta VALUES ('seq', ?)", (seq,))
+            writer.execute("COMMIT")
+        finally:
+            writer.close()
+        self.indexed_seq = seq
+        logger.info("event index: %d events updated up to article %d", len(events), seq)
+        return len(events)
+
+    def _add_articles(self, store: ReadOnlyStore,
+                      writer: sqlite3.Connection) -> tuple[int, dict[str, int]]:
+        """Put the new articles into the search index; returns the last seq and touched events."""
+        seq, events = self.indexed_seq, dict[str, int]()
+        while True:
+            rows = store.conn.execute(
+                "SELECT seq, title, text, event_id FROM articles WHERE seq > ? ORDER BY seq "
+                "LIMIT ?", (seq, CHUNK)).fetchall()
+            if not rows:
+                return seq, events
+            writer.executemany("INSERT OR REPLACE INTO art VALUES (?, ?)",
+                               [(r[0], r[3]) for r in rows])
+            writer.executemany("INSERT INTO art_fts (rowid, title, text) VALUES (?, ?, ?)",
+                               [(r[0], r[1] or "", r[2]) for r in rows])
+            events.update({r[3]: r[0] for r in rows if r[3]})
+            seq = rows[-1][0]
+
+    def _put_event(self, store: ReadOnlyStore, writer: sqlite3.Connection, event_id: str,
+                   seen_seq: int) -> None:
+        """(Re)write one event's list row and its place and actor names."""
+        record = store.conn.execute("SELECT last_seq FROM events WHERE id = ?",
+                                    (event_id,)).fetchone()
+        if record is None:
+            return
+        view = build_event_view(store.find_event(event_id), store)
+        event = view.document["event"]
+        row = summary_row(event, max(int(record[0]), seen_seq))
+        # the event page needs the same data: keeping it here makes cold pages cheap
+        blob = json.dumps({"document": view.document, "starts": view.starts})
+        writer.execute("INSERT OR REPLACE INTO doc VALUES (?, ?, ?)",
+                       (event_id, int(record[0]), zlib.compress(blob.encode("utf-8"), 1)))
+        writer.execute(f"INSERT OR REPLACE INTO ev ({_COLUMNS}) VALUES "
+                       f"({', '.join('?' * 14)})", tuple(row.values()))
+        writer.execute("DELETE FROM ev_place WHERE event = ?", (event_id,))
+        writer.execute("DELETE FROM ev_actor WHERE event = ?", (event_id,))
+        writer.executemany("INSERT INTO ev_place VALUES (?, ?)",
+                           [(event_id, p["name"]) for p in event["places"]])
+        names = {n for a in event["actors"] for n in (a["name"], *a.get("variants", ()))}
+        writer.executemany("INSERT INTO ev_actor VALUES (?, ?)",
+                           [(event_id, n) for n in sorted(names)])
+
+    def close(self) -> None:
+        """Stop refreshing and delete the index folder."""
+        self._stopped = True
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        with self._refresh_lock:
+            conn = getattr(self._local, "conn", None)
+            if conn is not None:
+                conn.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    # -- the list ----------------------------------------------------------------------------------
+
+    def query(self, query: EventQuery) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of events, newest first, and the cursor of the next page (None at the end)."""
+        where, args = _conditions(query)
+        limit = max(1, min(query.limit, MAX_LIMIT))
+        sql = (f"SELECT {_COLUMNS} FROM ev WHERE {' AND '.join(where) or '1'} "
+               "ORDER BY sort DESC, last_seq DESC, id LIMIT ?")
+        rows = [dict(r) for r in self._reader().execute(sql, [*args, limit + 1]).fetchall()]
+        after = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+        return [_public(r) for r in rows[:limit]], after
+
+    def view(self, event_id: str, last_seq: int) -> EventView | None:
+        """The event page's data built at indexing time, if the event has not changed since."""
+        row = self._reader().execute("SELECT data FROM doc WHERE id = ? AND last_seq = ?",
+                                     (event_id, last_seq)).fetchone()
+        if row is None:
+            return None
+        data = json.loads(zlib.decompress(row[0]))
+        return EventView(data["document"], data["starts"])
+
+    def types(self) -> list[str]:
+        """The event types present, for the filter's choices."""
+        rows = self._reader().execute("SELECT DISTINCT type FROM ev WHERE type IS NOT NULL "
+                                      "ORDER BY type").fetchall()
+        return [r[0] for r in rows]
+
+    def count(self) -> int:
+        """How many events are indexed."""
+        return int(self._reader().execute("SELECT COUNT(*) FROM ev").fetchone()[0])
+
+
+def _like(value: str) -> str:
+    escaped = value.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(query: EventQuery) -> tuple[list[str], list[Any]]:
+    """SQL conditions and their arguments for the query's search, filters and cursor."""
+    where: list[str] = []
+    args: list[Any] = []
+    match = fts_query(query.q) if query.q else None
+    if match:
+        where.append("id IN (SELECT art.event FROM art_fts JOIN art ON art.seq = art_fts.rowid "
+                     "WHERE art_fts MATCH ?)")
+        args.append(match)
+    for value, sql in ((query.date_from, 'COALESCE("end", start) >= ?'),
+                       (query.date_to, 'COALESCE(start, "end") <= ?')):
+        if value:
+            if not _DAY.fullmatch(value):
+                raise UsageError(f"dates must be YYYY-MM-DD, not {value!r}.")
+            where.append(sql)
+            args.append(value)
+    for value, table in ((query.place, "ev_place"), (query.actor, "ev_actor")):
+        if value and value.strip():
+            where.append(f"id IN (SELECT event FROM {table} WHERE name LIKE ? ESCAPE '\\')")
+            args.append(_like(value))
+    if query.type:
+        where.append("(type = ? COLLATE NOCASE OR sub_type = ? COLLATE NOCASE)")
+        args.extend([query.type.strip(), query.type.strip()])
+    if query.disputed:
+        where.append("disputed > 0")
+    if query.cursor:
+        sort, seq, event_id = decode_cursor(query.cursor)
+        where.append("(sort < ? OR (sort = ? AND (last_seq < ? OR (last_seq = ? AND id > ?))))")
+        args.extend([sort, sort, seq, seq, event_id])
+    return where, args
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    """A list row as pages and the JSON twin show it."""
+    out = {k: v for k, v in row.items() if k not in ("sort", "last_seq")}
+    out["places"] = json.loads(row["places"])
+    out["sources"] = json.loads(row["sources"])
+    return out

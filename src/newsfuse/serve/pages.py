@@ -1,0 +1,160 @@
+"""The HTML pages: events list, event and article, rendered server-side with autoescaped Jinja2."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from newsfuse.serve.desk import Desk
+from newsfuse.serve.highlight import counts, highlight
+from newsfuse.serve.index import MAX_LIMIT, EventQuery
+from newsfuse.serve.stores import EventView, anchor
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+
+def make_environment() -> Environment:
+    """The Jinja2 environment: autoescape always on, templates bundled with the package."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals["safe_url"] = safe_url
+    env.filters["number"] = lambda v: "" if v is None else (
+        str(int(v)) if float(v).is_integer() else f"{v:g}")
+    return env
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is plain http(s), else None, so no `javascript:` link is ever rendered."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def get_desk(request: Request) -> Desk:
+    """The desk the app was built with."""
+    desk: Desk = request.app.state.desk
+    return desk
+
+
+def get_env(request: Request) -> Environment:
+    """The app's template environment."""
+    env: Environment = request.app.state.templates
+    return env
+
+
+def event_query(
+    q: Annotated[str | None, Query(max_length=500, description="Full-text search (FTS5) "
+                                   "over article titles and texts; every word must occur.")] = None,
+    date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD")] = None,
+    place: Annotated[str | None, Query(max_length=200)] = None,
+    actor: Annotated[str | None, Query(max_length=200)] = None,
+    kind: Annotated[str | None, Query(alias="type", max_length=200,
+                                      description="Event type or sub-type")] = None,
+    disputed: Annotated[bool, Query(description="Only events with disputed facts")] = False,
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> EventQuery:
+    """The events list's query parameters, shared by the page and its JSON twin."""
+    return EventQuery(q=q, date_from=date_from, date_to=date_to, place=place, actor=actor,
+                      type=kind, disputed=disputed, cursor=cursor, limit=limit)
+
+
+DeskDep = Annotated[Desk, Depends(get_desk)]
+EnvDep = Annotated[Environment, Depends(get_env)]
+QueryDep = Annotated[EventQuery, Depends(event_query)]
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def render(env: Environment, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A rendered template as a response."""
+    return HTMLResponse(env.get_template(name).render(**context), status_code=status)
+
+
+@router.get("/")
+async def events_page(desk: DeskDep, env: EnvDep, query: QueryDep) -> HTMLResponse:
+    """The events list with search, filters and paging."""
+    data = desk.events(query)
+    next_href = None
+    if data["next"]:
+        next_href = "/?" + urlencode({**query.params(), "cursor": data["next"],
+                                      "limit": query.limit})
+    return render(env, "events.html", data=data, query=query, types=desk.index.types(),
+                  next_href=next_href, first_href="/?" + urlencode(query.params()),
+                  api_href="/api/events?" + urlencode(query.params()))
+
+
+@router.get("/events/{event_id}")
+async def event_page(event_id: str, desk: DeskDep, env: EnvDep) -> HTMLResponse:
+    """One event: brief, facts, quotes, timeline, places, sources and reasons."""
+    view = desk.event(event_id)
+    return render(env, "event.html", **event_context(view))
+
+
+@router.get("/articles/{article_id}")
+async def article_page(article_id: str, desk: DeskDep, env: EnvDep) -> HTMLResponse:
+    """One article: highlighted clean text, removed debris, metadata, duplicates."""
+    view = desk.article(article_id)
+    record = view.document["article"]
+    return render(env, "article.html", doc=view.document, article=record,
+                  body=highlight(record["text"], view.marks, view.anchors),
+                  legend=counts(view.marks),
+                  metadata=json.dumps(record["metadata"], ensure_ascii=False, indent=2,
+                                      sort_keys=True, default=str))
+
+
+def event_context(view: EventView) -> dict[str, Any]:
+    """What the event template shows, shaped from the JSON twin's document."""
+    event = view.document["event"]
+    articles = view.document["articles"]
+    number = {a["id"]: i for i, a in enumerate(articles, 1)}
+    columns = list(dict.fromkeys(a["source"] or a["id"] for a in articles))
+    column_of = {a["id"]: a["source"] or a["id"] for a in articles}
+
+    def href(article_id: str, offset: int | None) -> str:
+        target = anchor(view.starts, article_id, offset or 0)
+        return f"/articles/{article_id}#s-{target}"
+
+    def cite(article_id: str, offset: int | None) -> dict[str, Any]:
+        return {"n": number.get(article_id, "?"), "article": article_id,
+                "href": href(article_id, offset)}
+
+    brief = [{"text": line["text"], "fact": line.get("fact"),
+              "cites": [cite(s["article"], s["start"]) for s in line.get("spans", [])]
+              or [cite(a, 0) for a in line["articles"]]} for line in event["brief"]]
+    facts = sorted(event["facts"], key=lambda f: f["status"] != "disputed")
+    rows = [{"fact": fact, "cells": [[{**claim, "href": href(claim["article"],
+                                                             claim["sentence_start"]
+                                                             or claim["start"])}
+                                      for claim in fact["claims"]
+                                      if column_of.get(claim["article"]) == column]
+                                     for column in columns]} for fact in facts]
+    return {"event": event, "articles": articles, "number": number, "brief": brief,
+            "columns": columns, "facts": rows, "quotes": _quote_groups(event, href),
+            "timeline": [{**t, "href": href(t["article"], t["start"]),
+                          "cites": [cite(a, t["start"] if a == t["article"] else 0)
+                                    for a in t["articles"]]} for t in event["timeline"]],
+            "doc": view.document}
+
+
+def _quote_groups(event: dict[str, Any], href: Any) -> list[dict[str, Any]]:
+    """Quotes by speaker, most quoted first (the record is already in that order)."""
+    groups = []
+    for speaker, quotes in itertools.groupby(
+            event["quotes"], key=lambda q: q["speaker_id"] or q["speaker"] or ""):
+        items = [{**q, "href": href(q["article"], q["start"])} for q in quotes]
+        groups.append({"key": speaker, "speaker": items[0]["speaker"] or "Unknown speaker",
+                       "quotes": items})
+    return groups

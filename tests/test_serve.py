@@ -1,0 +1,307 @@
+"""The web desk: pages and their JSON twins, filters and paging, escaping, writes and errors."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import warnings
+
+import pytest
+
+from newsfuse.errors import ConfigError
+from newsfuse.pipeline import ingest
+from newsfuse.serve import create_app
+from newsfuse.serve.highlight import Mark, highlight
+from newsfuse.serve.index import fts_query
+from newsfuse.serve.security import CSP
+from newsfuse.store import open_store
+from tests.conftest import EXAMPLES
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for httpx2 in its test client; the pinned httpx works the same here.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.slow
+
+HOSTILE = {
+    "id": "hostile-1",
+    "url": "javascript:alert(1)",
+    "source": "<img src=x onerror=alert(5)>Evil Gazette",
+    "title": "<script>alert(1)</script> Harbour crane <b>collapses</b>",
+    "published": "2025-02-03",
+    "note": "<script>alert(4)</script>",
+    "text": ("A harbour crane collapsed in Port Esk on Monday, injuring three dock workers, "
+             "the port authority said. <script>alert(1)</script>\n\n"
+             "Witnesses posted a link <a href=\"javascript:alert(2)\">click here</a> and an "
+             "image <img src=x onerror=\"alert(3)\"> that showed the twisted boom.\n\n"
+             "\"We heard a crack and then it fell,\" said dock worker Mara Lind, who was "
+             "standing near the quay wall when the crane came down."),
+}
+RAW_MARKUP = ("<script", "<img", "<b>", 'href="javascript:', "href='javascript:",
+              "javascript:alert(2)\"")
+
+
+@pytest.fixture(scope="module")
+def desk_db(tmp_path_factory):
+    """A store of the examples plus one hostile article (built once, in-process)."""
+    folder = tmp_path_factory.mktemp("serve")
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    store = open_store(str(folder / "news.db"))
+    try:
+        report = ingest([EXAMPLES, hostile], store)
+    finally:
+        store.close()
+    assert report.added >= 35 and not report.rejected
+    return folder / "news.db"
+
+
+@pytest.fixture(scope="module")
+def client(desk_db):
+    with TestClient(create_app(str(desk_db)), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.text[:300])
+    assert response.headers["content-security-policy"] == CSP
+    assert response.headers["x-content-type-options"] == "nosniff"
+    return response
+
+
+def _all_events(client, **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return _get(client, f"/api/events?limit=200&{query}").json()["events"]
+
+
+def _text(client, article_id):
+    article = _get(client, f"/api/articles/{article_id}").json()["article"]
+    return f"{article['title']} {article['text']}".lower()
+
+
+def test_events_page_and_its_twin_list_the_same_events(client):
+    page = _get(client, "/").text
+    data = _get(client, "/api/events").json()
+    assert data["schema"] == "newsfuse/1" and data["next"] is None and data["search"] == "fts5"
+    ids = [e["id"] for e in data["events"]]
+    assert re.findall(r'href="/events/([^"]+)"', page) == ids
+    assert len(ids) >= 9
+    sorts = [e["end"] or e["start"] or "" for e in data["events"]]
+    assert sorts == sorted(sorts, reverse=True)
+    for row in data["events"]:
+        assert row["n_sources"] >= 1 and row["n_articles"] >= 1 and row["disputed"] >= 0
+
+
+def test_event_page_and_its_twin_show_the_same_event(client):
+    events = _all_events(client)
+    event_id = max(events, key=lambda e: (e["disputed"], e["n_articles"]))["id"]
+    doc = _get(client, f"/api/events/{event_id}").json()
+    page = _get(client, f"/events/{event_id}").text
+    event = doc["event"]
+    assert event["id"] == event_id and doc["schema"] == "newsfuse/1"
+    assert [a["id"] for a in doc["articles"]] == event["articles"]
+    for article_id in event["articles"]:
+        assert f'href="/articles/{article_id}"' in page
+    assert page.count('<tr class="status-') == len(event["facts"])
+    assert page.count('class="badge badge-disputed"') == event["disputed"] > 0
+    statuses = re.findall(r'<tr class="status-(\w+)"', page)
+    assert statuses == sorted(statuses, key=lambda s: s != "disputed")
+    for place in event["places"]:
+        assert html.escape(place["name"], quote=False) in page
+    cites = re.findall(r'href="/articles/([^"#]+)#s-(\d+)"', page)
+    assert cites and {a for a, _ in cites} <= set(event["articles"])
+    for article_id, start in cites[:12]:
+        assert f'id="s-{start}"' in _get(client, f"/articles/{article_id}").text
+    for article in doc["articles"]:
+        assert article["assignment"] is None or "reasons" in article["assignment"]
+
+
+def test_article_page_and_its_twin_show_the_same_article(client):
+    event = _get(client, f"/api/events/{_all_events(client)[0]['id']}").json()["event"]
+    article_id = event["articles"][0]
+    doc = _get(client, f"/api/articles/{article_id}").json()
+    record = doc["article"]
+    page = _get(client, f"/articles/{article_id}").text
+    assert record["id"] == article_id and doc["event"]["id"] == event["id"]
+    marks = re.findall(r'<mark class="([^"]+)" title="[^"]*">', page)
+    assert marks and all(c.startswith("m-") for m in marks for c in m.split())
+    text = re.search(r'<div class="text">(.*?)</div>', page, re.S).group(1)
+    assert html.unescape(re.sub(r"<[^>]+>", "", text)) == record["text"]
+    for line in record["removed"][:5]:
+        assert html.escape(line, quote=False) in page
+
+
+def test_search_and_every_filter_narrow_the_list(client):
+    everything = _all_events(client)
+    total = len(everything)
+    by_id = {e["id"]: _get(client, f"/api/events/{e['id']}").json()["event"] for e in everything}
+    place = next(p["name"] for e in by_id.values() for p in e["places"]
+                 if 0 < sum(p["name"] in {q["name"] for q in x["places"]}
+                            for x in by_id.values()) < total)
+    actor = next(a["name"] for e in by_id.values() for a in e["actors"] if a["kind"] == "person")
+    kind = next(e["event_type"]["event_type"] for e in by_id.values() if e["event_type"])
+    day = sorted(e["start"] for e in everything if e["start"])[len(everything) // 2]
+    checks = {
+        "q=copper": lambda e: any("copper" in _text(client, a) for a in e["articles"]),
+        f"place={place}": lambda e: any(place in p["name"] for p in e["places"]),
+        f"actor={actor}": lambda e: any(actor.lower() in a["name"].lower() for a in e["actors"]),
+        f"type={kind}": lambda e: e["event_type"] and e["event_type"]["event_type"] == kind,
+        "disputed=1": lambda e: e["disputed"] > 0,
+        f"from={day}": lambda e: (e["end"] or e["start"]) >= day,
+        f"to={day}": lambda e: (e["start"] or e["end"]) <= day,
+    }
+    for query, holds in checks.items():
+        found = _get(client, f"/api/events?limit=200&{query}").json()["events"]
+        assert 0 < len(found) < total, query
+        assert all(holds(by_id[e["id"]]) for e in found), query
+        page = _get(client, f"/?{query}").text
+        assert re.findall(r'href="/events/([^"]+)"', page) == [e["id"] for e in found]
+    assert _all_events(client, q="copper", disputed=1) != everything
+    assert _all_events(client, q="zzqqxx") == []
+
+
+def test_paging_returns_every_event_exactly_once(client):
+    expected = [e["id"] for e in _all_events(client)]
+    seen, cursor, pages = [], None, 0
+    while True:
+        url = "/api/events?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        data = _get(client, url).json()
+        seen += [e["id"] for e in data["events"]]
+        pages += 1
+        cursor = data["next"]
+        if not cursor:
+            break
+    assert seen == expected and pages == (len(expected) + 1) // 2
+    page = _get(client, "/?limit=2").text
+    assert 'rel="next"' in page
+    _get(client, "/api/events?cursor=not-a-cursor", status=400)
+
+
+def test_hostile_article_is_escaped_everywhere(client):
+    article = _get(client, "/api/articles/hostile-1").json()["article"]
+    assert "<script>" in article["text"]  # the JSON keeps the text as it is
+    event_id = article["event"]
+    pages = [_get(client, url).text for url in (
+        "/", "/?q=crane", f"/events/{event_id}", "/articles/hostile-1", "/?place=%3Cscript%3E")]
+    pages.append(_get(client, "/events/%3Cscript%3Ealert(1)%3C%2Fscript%3E", status=404).text)
+    for page in pages:
+        lowered = page.lower()
+        for raw in RAW_MARKUP:
+            assert raw not in lowered, raw
+    article_page = pages[3]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article_page
+    assert "javascript:alert(1)" in article_page and 'href="javascript' not in article_page
+
+
+def test_writes_are_refused_without_the_flag(client):
+    response = client.post("/api/articles", json=HOSTILE)
+    assert response.status_code == 403 and response.json()["ok"] is False
+    assert response.headers["content-security-policy"] == CSP
+
+
+def test_writes_need_the_right_token(desk_db, tmp_path):
+    db = tmp_path / "copy.db"
+    shutil.copy(desk_db, db)
+    with pytest.raises(ConfigError):
+        create_app(str(db), allow_writes=True)
+    article = {"id": "posted-1", "source": "Quay Post", "published": "2025-02-04",
+               "title": "Port Esk crane inquiry opens",
+               "text": "An inquiry into the crane collapse at Port Esk opened on Tuesday, the "
+                       "port authority said, a day after three dock workers were hurt."}
+    with TestClient(create_app(str(db), allow_writes=True, token="s3cret")) as writer:
+        assert writer.post("/api/articles", json=article).status_code == 401
+        wrong = writer.post("/api/articles", json=article,
+                            headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        right = writer.post("/api/articles", json=[article],
+                            headers={"Authorization": "Bearer s3cret"})
+        assert right.status_code == 201 and right.json()["added"] == 1
+        assert writer.get("/api/articles/posted-1").json()["article"]["source"] == "Quay Post"
+        again = writer.post("/api/articles", json=article,
+                            headers={"Authorization": "Bearer s3cret"})
+        assert again.json()["skipped"] == 1
+        bad = writer.post("/api/articles", content=b"{not json",
+                          headers={"Authorization": "Bearer s3cret"})
+        assert bad.status_code == 400 and bad.json()["code"] == "NF101"
+        writer.app.state.desk.index.refresh()
+        found = writer.get("/api/events?q=inquiry").json()["events"]
+        assert found and any(e["n_articles"] >= 1 for e in found)
+
+
+def test_unknown_ids_are_404_in_html_and_json(client):
+    for url in ("/events/e-nope", "/articles/nope", "/no/such/page"):
+        page = _get(client, url, status=404)
+        assert page.headers["content-type"].startswith("text/html")
+    for url in ("/api/events/e-nope", "/api/articles/nope"):
+        body = _get(client, url, status=404).json()
+        assert body == {"ok": False, "error": body["error"], "code": "NF201", "status": 404}
+
+
+def test_a_forced_500_shows_no_traceback(desk_db, monkeypatch):
+    app = create_app(str(desk_db))
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        def boom(event_id):
+            raise RuntimeError(f"secret internals of {event_id}")
+
+        monkeypatch.setattr(app.state.desk, "event", boom)
+        for url in ("/events/x", "/api/events/x"):
+            response = _get(test_client, url, status=500)
+            assert "Traceback" not in response.text and "secret" not in response.text
+        assert _get(test_client, "/api/events/x", status=500).json()["code"] == "NF500"
+
+
+def test_a_body_over_the_limit_gets_413(client):
+    response = client.post("/api/articles", content=b"x" * 1_100_000,
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and response.json()["status"] == 413
+    assert response.headers["content-security-policy"] == CSP
+
+
+def test_openapi_and_static_are_served_with_headers(client):
+    schema = _get(client, "/openapi.json").json()
+    assert {"/api/events", "/api/events/{event_id}", "/api/articles/{article_id}",
+            "/api/articles"} <= set(schema["paths"])
+    assert "/events/{event_id}" not in schema["paths"]
+    _get(client, "/static/style.css")
+    _get(client, "/docs", status=404)
+
+
+def test_highlight_handles_overlaps_and_escapes_each_piece():
+    text = 'Mayor <Ana> said "the 3 <b>bridges</b> fell" on Monday & left.'
+    marks = [Mark(0, 11, "actor", "person: Ana"), Mark(17, 45, "quote", 'quote: "Ana"'),
+             Mark(22, 23, "claim", "claim: bridges = 3"), Mark(6, 30, "place", "<x>"),
+             Mark(49, 55, "time", "time: 2025-01-06"), Mark(50, 200, "time", "out of range")]
+    out = str(highlight(text, marks, anchors=[0, 17]))
+    assert "<b>" not in out and "<Ana>" not in out and 'title="<x>"' not in out
+    assert out.count("<mark") == out.count("</mark>")
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
+    assert 'id="s-0"' in out and 'id="s-17"' in out
+    assert re.search(r"<mark[^>]*>[^<]*<mark", out) is None  # never nested
+
+
+def test_fts_query_quotes_user_words():
+    assert fts_query('drone OR "x" NEAR(a b)') == '"drone" "OR" "x" "NEAR" "a" "b"'
+    assert fts_query("flood*") == '"flood"*'
+    assert fts_query("-- ;") is None
+
+
+def test_pages_load_while_a_writer_holds_the_store(desk_db, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "busy.db"
+    shutil.copy(desk_db, db)
+    with TestClient(create_app(str(db))) as reader:
+        writer = sqlite3.connect(db, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # an ingest batch in the middle of its transaction
+        writer.execute("INSERT INTO rejections VALUES ('busy', 'NF302', 'ingest', 'x', NULL)")
+        try:
+            event_id = reader.get("/api/events").json()["events"][0]["id"]
+            for url in ("/", "/?q=crane", f"/events/{event_id}", "/articles/hostile-1"):
+                assert reader.get(url).status_code == 200
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
