@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import warnings
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -305,3 +306,109 @@ def test_pages_load_while_a_writer_holds_the_store(desk_db, tmp_path):
         finally:
             writer.execute("ROLLBACK")
             writer.close()
+
+
+def _svg(page):
+    """The page's first inline <svg>...</svg>."""
+    return re.search(r"<svg\b.*?</svg>", page, re.S).group(0)
+
+
+@pytest.mark.issue(6)
+def test_timeline_page_and_its_twin_count_the_same(client):
+    data = _get(client, "/api/timeline").json()
+    page = _get(client, "/timeline").text
+    assert data["bucket"] in ("day", "week", "month") and data["bars"]
+    dated = [e for e in _all_events(client) if e["date"] or e["start"] or e["end"]]
+    assert data["events"] == sum(b["events"] for b in data["bars"]) == len(dated)
+    assert data["articles"] == sum(e["n_articles"] for e in dated)
+    starts = [b["from"] for b in data["bars"]]
+    assert starts == sorted(starts) and all(b["from"] <= b["to"] for b in data["bars"])
+    svg = _svg(page)
+    assert svg.count('<rect class="bar"') == len(data["bars"])
+    links = re.findall(r'<a href="/\?([^"]+)"><rect class="bar"', svg)
+    assert [html.unescape(link) for link in links] == [
+        f"from={b['from']}&to={b['to']}" for b in data["bars"]]
+    busiest = max(data["bars"], key=lambda b: b["events"])
+    listed = _all_events(client, **{"from": busiest["from"], "to": busiest["to"]})
+    assert len(listed) >= busiest["events"]  # the list also shows events that span into the bar
+    assert "style=" not in page and "<script" not in page
+
+
+@pytest.mark.issue(6)
+def test_timeline_filters_match_the_list(client):
+    for query in ("q=crane", "disputed=1", "q=copper&disputed=1"):
+        data = _get(client, f"/api/timeline?{query}").json()
+        listed = [e for e in _get(client, f"/api/events?limit=200&{query}").json()["events"]
+                  if e["date"] or e["start"] or e["end"]]
+        assert data["events"] == len(listed), query
+        page = _get(client, f"/timeline?{query}").text
+        assert _svg(page).count('<rect class="bar"') == len(data["bars"]) > 0, query
+        wanted = parse_qs(query)
+        for href in re.findall(r'<a href="/\?([^"]+)"><rect', page):
+            kept = parse_qs(html.unescape(href))
+            assert {k: kept[k] for k in wanted} == wanted and "from" in kept, href
+    assert _get(client, "/api/timeline?q=zzqqxx").json()["bars"] == []
+    assert "No dated events match" in _get(client, "/timeline?q=zzqqxx").text
+    _get(client, "/api/timeline?from=yesterday", status=400)
+
+
+@pytest.mark.issue(6)
+def test_map_page_and_its_twin_show_the_same_points(client):
+    data = _get(client, "/api/map").json()
+    page = _get(client, "/map").text
+    points = data["points"]
+    assert points and data["events"] == len(points) <= len(_all_events(client))
+    for point in points:
+        assert -90 <= point["lat"] <= 90 and -180 <= point["lon"] <= 180
+        event = _get(client, f"/api/events/{point['id']}").json()["event"]
+        placed = [p for p in event["places"] if p["lat"] is not None and p["lon"] is not None]
+        assert (placed[0]["name"], placed[0]["lat"]) == (point["place"], point["lat"])
+    svg = _svg(page)
+    assert re.findall(r'<a href="/events/([^"]+)"><circle class="point"', svg) == [
+        p["id"] for p in points]
+    assert '<image href="/static/world.svg"' in svg and "style=" not in page
+    for query in ("q=copper", "disputed=1", "q=zzqqxx"):
+        listed = {e["id"] for e in _get(client, f"/api/events?limit=200&{query}").json()["events"]}
+        found = _get(client, f"/api/map?{query}").json()["points"]
+        assert found == [p for p in points if p["id"] in listed], query
+
+
+@pytest.mark.issue(6)
+def test_world_outlines_are_bundled_with_their_source():
+    from newsfuse.serve.pages import STATIC
+
+    world = (STATIC / "world.svg").read_text(encoding="utf-8")
+    assert len(world.encode()) < 300_000 and world.count("<path") == 1
+    assert "Natural Earth" in world and "public domain" in world
+    assert "<script" not in world and "style" not in world
+
+
+@pytest.mark.issue(6)
+def test_hostile_title_is_escaped_on_the_map(tmp_path):
+    article = {**HOSTILE, "id": "hostile-map",
+               "text": ("A harbour crane collapsed in Marseille, France, on Monday, injuring "
+                        "three dock workers in Marseille's port, the port authority said.")}
+    source = tmp_path / "hostile.jsonl"
+    source.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    store = open_store(str(tmp_path / "map.db"))
+    try:
+        ingest([source], store)
+    finally:
+        store.close()
+    with TestClient(create_app(str(tmp_path / "map.db"))) as test_client:
+        points = _get(test_client, "/api/map").json()["points"]
+        assert [p["title"] for p in points] == [article["title"]]
+        page = _get(test_client, "/map").text
+    lowered = page.lower()
+    for raw in RAW_MARKUP:
+        assert raw not in lowered, raw
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; Harbour crane" in _svg(page)
+
+
+@pytest.mark.issue(6)
+def test_header_links_to_timeline_and_map(client):
+    for url in ("/", "/timeline", "/map"):
+        page = _get(client, url).text
+        assert 'href="/timeline"' in page and 'href="/map"' in page
+    schema = _get(client, "/openapi.json").json()
+    assert {"/api/timeline", "/api/map"} <= set(schema["paths"])

@@ -22,6 +22,18 @@ async def list_events(desk: DeskDep, query: QueryDep) -> dict[str, Any]:
     return desk.events(query)
 
 
+@router.get("/timeline", summary="Events and articles per day (the /timeline page's data)")
+async def timeline(desk: DeskDep, query: QueryDep) -> dict[str, Any]:
+    """Bars of matching events per day, or per week/month (`bucket`) when the span is long."""
+    return desk.timeline(query)
+
+
+@router.get("/map", summary="Events with a place on the map (the /map page's data)")
+async def event_map(desk: DeskDep, query: QueryDep) -> dict[str, Any]:
+    """Each matching event at its most-mentioned place that has coordinates."""
+    return desk.map(query)
+
+
 @router.get("/events/{event_id}", summary="One event (the /events/{id} page's data)")
 async def get_event(event_id: str, desk: DeskDep) -> dict[str, Any]:
     """The newsfuse/1 event record and its articles with their grouping reasons."""

@@ -13,6 +13,7 @@ from newsfuse import __version__
 from newsfuse.errors import UsageError
 from newsfuse.export import SCHEMA, article_record
 from newsfuse.model import Analysis
+from newsfuse.serve.charts import buckets
 from newsfuse.serve.highlight import Mark, marks_of
 from newsfuse.serve.index import EventIndex, EventQuery
 from newsfuse.serve.stores import EventView, ReadOnlyStore, StorePool, build_event_view
@@ -62,6 +63,25 @@ class Desk:
         return {"schema": SCHEMA, "generator": f"newsfuse {__version__}", "events": rows,
                 "next": after, "query": query.params(), "limit": query.limit,
                 "search": "fts5", "indexed_through": self.index.indexed_seq}
+
+    def timeline(self, query: EventQuery) -> dict[str, Any]:
+        """The timeline page: events and their articles per day (per week or month if long)."""
+        self.index.poke()
+        size, bars = buckets(self.index.days(query))
+        rows = [{"from": b.start, "to": b.end, "events": b.events, "articles": b.articles}
+                for b in bars]
+        return {"schema": SCHEMA, "generator": f"newsfuse {__version__}",
+                "query": query.params(), "bucket": size, "bars": rows,
+                "events": sum(b.events for b in bars), "articles": sum(b.articles for b in bars),
+                "indexed_through": self.index.indexed_seq}
+
+    def map(self, query: EventQuery) -> dict[str, Any]:
+        """The map page: every matching event at its most-mentioned place with coordinates."""
+        self.index.poke()
+        points = self.index.points(query)
+        return {"schema": SCHEMA, "generator": f"newsfuse {__version__}",
+                "query": query.params(), "points": points, "events": len(points),
+                "indexed_through": self.index.indexed_seq}
 
     def event(self, event_id: str) -> EventView:
         """The event page: the newsfuse/1 event record, its articles and why each belongs."""

@@ -19,7 +19,7 @@ import tempfile
 import threading
 import weakref
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS ev_place (event TEXT NOT NULL, name TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ev_place_event ON ev_place (event);
 CREATE TABLE IF NOT EXISTS ev_actor (event TEXT NOT NULL, name TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ev_actor_event ON ev_actor (event);
+CREATE TABLE IF NOT EXISTS ev_point (event TEXT PRIMARY KEY, name TEXT NOT NULL,
+                                     lat REAL NOT NULL, lon REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS art (seq INTEGER PRIMARY KEY, event TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS art_fts USING fts5 (
     title, text, content='', tokenize='unicode61 remove_diacritics 2');
@@ -113,6 +115,14 @@ def summary_row(event: dict[str, Any], last_seq: int) -> dict[str, Any]:
         "sub_type": kind.get("sub_type"),
         "places": json.dumps([p["name"] for p in event["places"][:6]]),
         "sources": json.dumps(event["sources"])}
+
+
+def map_point(event: dict[str, Any]) -> tuple[str, float, float] | None:
+    """The event's most-mentioned place that has coordinates (places come most mentioned first)."""
+    for place in event["places"]:
+        if place.get("lat") is not None and place.get("lon") is not None:
+            return place["name"], float(place["lat"]), float(place["lon"])
+    return None
 
 
 class EventIndex:
@@ -227,6 +237,10 @@ class EventIndex:
                        f"({', '.join('?' * 14)})", tuple(row.values()))
         writer.execute("DELETE FROM ev_place WHERE event = ?", (event_id,))
         writer.execute("DELETE FROM ev_actor WHERE event = ?", (event_id,))
+        writer.execute("DELETE FROM ev_point WHERE event = ?", (event_id,))
+        point = map_point(event)
+        if point is not None:
+            writer.execute("INSERT INTO ev_point VALUES (?, ?, ?, ?)", (event_id, *point))
         writer.executemany("INSERT INTO ev_place VALUES (?, ?)",
                            [(event_id, p["name"]) for p in event["places"]])
         names = {n for a in event["actors"] for n in (a["name"], *a.get("variants", ()))}
@@ -255,6 +269,25 @@ class EventIndex:
         rows = [dict(r) for r in self._reader().execute(sql, [*args, limit + 1]).fetchall()]
         after = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
         return [_public(r) for r in rows[:limit]], after
+
+    def days(self, query: EventQuery) -> list[tuple[str, int, int]]:
+        """(day, events, articles) for the matching events, by the day each event is dated."""
+        where, args = _conditions(replace(query, cursor=None))
+        sql = ('SELECT substr(COALESCE(date, start, "end"), 1, 10) AS day, COUNT(*), '
+               f"SUM(n_articles) FROM ev WHERE {' AND '.join(where) or '1'} "
+               'AND COALESCE(date, start, "end") IS NOT NULL GROUP BY day ORDER BY day')
+        rows = self._reader().execute(sql, args).fetchall()
+        return [(str(r[0]), int(r[1]), int(r[2])) for r in rows if _DAY.fullmatch(str(r[0]))]
+
+    def points(self, query: EventQuery) -> list[dict[str, Any]]:
+        """The matching events that have a placed place, each with that place's coordinates."""
+        where, args = _conditions(replace(query, cursor=None))
+        sql = ("SELECT id, title, date, start, n_articles, name, lat, lon FROM ev "
+               f"JOIN ev_point ON ev_point.event = ev.id WHERE {' AND '.join(where) or '1'} "
+               "ORDER BY sort DESC, last_seq DESC, id")
+        return [{"id": r["id"], "title": r["title"], "date": r["date"] or r["start"],
+                 "n_articles": r["n_articles"], "place": r["name"], "lat": r["lat"],
+                 "lon": r["lon"]} for r in self._reader().execute(sql, args).fetchall()]
 
     def view(self, event_id: str, last_seq: int) -> EventView | None:
         """The event page's data built at indexing time, if the event has not changed since."""

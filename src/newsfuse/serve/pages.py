@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from newsfuse.serve.charts import graticule, timeline_svg
 from newsfuse.serve.desk import Desk
 from newsfuse.serve.highlight import counts, highlight
 from newsfuse.serve.index import MAX_LIMIT, EventQuery
@@ -94,6 +95,26 @@ async def events_page(desk: DeskDep, env: EnvDep, query: QueryDep) -> HTMLRespon
     return render(env, "events.html", data=data, query=query, types=desk.index.types(),
                   next_href=next_href, first_href="/?" + urlencode(query.params()),
                   api_href="/api/events?" + urlencode(query.params()))
+
+
+@router.get("/timeline")
+async def timeline_page(desk: DeskDep, env: EnvDep, query: QueryDep) -> HTMLResponse:
+    """Events and articles per day as a bar chart; each bar opens that span's events."""
+    data = desk.timeline(query)
+    params = {k: v for k, v in query.params().items() if k not in ("from", "to")}
+    bars = [{**bar, "href": "/?" + urlencode({**params, "from": bar["from"], "to": bar["to"]})}
+            for bar in data["bars"]]
+    return render(env, "timeline.html", data=data, query=query, types=desk.index.types(),
+                  chart=timeline_svg(bars),
+                  api_href="/api/timeline?" + urlencode(query.params()))
+
+
+@router.get("/map")
+async def map_page(desk: DeskDep, env: EnvDep, query: QueryDep) -> HTMLResponse:
+    """Events as points on a world map (equirectangular); each point opens its event."""
+    data = desk.map(query)
+    return render(env, "map.html", data=data, query=query, types=desk.index.types(),
+                  grid=graticule(), api_href="/api/map?" + urlencode(query.params()))
 
 
 @router.get("/events/{event_id}")
