@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -97,13 +97,27 @@ def _progress() -> Iterator[Any]:
 def _finish(report: Any) -> None:
     if not _state["quiet"]:
         typer.echo(report.summary(), err=True)
-        for rejection in report.rejected[:20]:
+    _reject_exit(report.rejected)
+
+
+def _reject_exit(rejected: list[Any]) -> None:
+    """List the first rejected inputs on stderr and exit 1 if there are any."""
+    if not _state["quiet"]:
+        for rejection in rejected[:20]:
             typer.echo(f"  rejected {rejection.origin}: [{rejection.code}] {rejection.reason}",
                        err=True)
-        if len(report.rejected) > 20:
-            typer.echo(f"  … and {len(report.rejected) - 20} more ('newsfuse rejected')", err=True)
-    if report.rejected:
+        if len(rejected) > 20:
+            typer.echo(f"  … and {len(rejected) - 20} more ('newsfuse rejected')", err=True)
+    if rejected:
         raise typer.Exit(1)
+
+
+def _write_lines(output: Path | None, write: Callable[[TextIO], list[Any]]) -> list[Any]:
+    """Run a writer of JSON lines into `output` (stdout when None); returns its rejections."""
+    if output is None:
+        return write(sys.stdout)
+    with output.open("w", encoding="utf-8") as out:
+        return write(out)
 
 
 @app.command()
@@ -249,21 +263,13 @@ def extract(paths: PathsArg,
                               ] = None,
             source: SourceOpt = None, published: PublishedOpt = None,
             nlp_model: ModelOpt = None) -> None:
-    """Times and places of each article, one JSON line each (spans into the text as given)."""
+    """Every extraction of each article, one JSON line each (spans into the text as given)."""
     from newsfuse.extract.command import write_extractions
     from newsfuse.ingest import InputOptions
 
     options = InputOptions(source=source, published=published)
-    if output is None:
-        rejected = write_extractions(paths, sys.stdout, nlp_model, options)
-    else:
-        with output.open("w", encoding="utf-8") as out:
-            rejected = write_extractions(paths, out, nlp_model, options)
-    for rejection in rejected:
-        typer.echo(f"  rejected {rejection.origin}: [{rejection.code}] {rejection.reason}",
-                   err=True)
-    if rejected:
-        raise typer.Exit(1)
+    _reject_exit(_write_lines(output, lambda out: write_extractions(paths, out, nlp_model,
+                                                                    options)))
 
 
 @app.command()
@@ -279,16 +285,7 @@ def summarize(clusters: Annotated[Path, typer.Argument(help="JSON Lines of {id, 
     if not clusters.is_file():
         raise UsageError(f"{clusters} is not a file.")
     with clusters.open(encoding="utf-8", errors="replace") as lines:
-        if output is None:
-            rejected = write_summaries(lines, sys.stdout, words)
-        else:
-            with output.open("w", encoding="utf-8") as out:
-                rejected = write_summaries(lines, out, words)
-    for rejection in rejected:
-        typer.echo(f"  rejected {rejection.origin}: [{rejection.code}] {rejection.reason}",
-                   err=True)
-    if rejected:
-        raise typer.Exit(1)
+        _reject_exit(_write_lines(output, lambda out: write_summaries(lines, out, words)))
 
 
 @app.command()

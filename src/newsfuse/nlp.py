@@ -15,7 +15,7 @@ from newsfuse.errors import ConfigError
 from newsfuse.extract.actors import find_actors
 from newsfuse.extract.claims import find_claims
 from newsfuse.extract.happenings import find_happenings
-from newsfuse.extract.kinds import find_event_type
+from newsfuse.extract.kinds import event_type_from_hits, trigger_hits
 from newsfuse.extract.places import find_places
 from newsfuse.extract.quotes import find_quotes
 from newsfuse.extract.times import find_times
@@ -114,13 +114,14 @@ def analysis_of(article_id: str, doc: Any, text: str, title: Any = None,
     times = tuple(run(find_times, text, published, doc))
     places = tuple(run(find_places, text, doc))
     actors = tuple(run(find_actors, text, doc, places))
+    hits = run(trigger_hits, text, doc)  # shared: the event type and the happenings weigh them
     return Analysis(article_id=article_id, sentences=sentences, entities=entities,
                     terms=_terms(doc, title), quantities=tuple(_quantities(doc)),
                     times=times, places=places, actors=actors,
                     quotes=tuple(run(find_quotes, text, doc, actors)),
                     claims=tuple(run(find_claims, text, doc)),
-                    event_type=_extractor(article_id, find_event_type, text, doc) or None,
-                    happenings=tuple(run(find_happenings, text, doc, times, published)),
+                    event_type=run(event_type_from_hits, text, hits) or None,
+                    happenings=tuple(run(find_happenings, text, doc, times, published, hits)),
                     signature=signature(text))
 
 

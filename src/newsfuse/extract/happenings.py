@@ -233,14 +233,16 @@ def _happening(c: _Candidate, text: str, main: bool) -> Happening:
 
 
 def find_happenings(text: str, doc: Any, times: Sequence[TimeExpr],
-                    published: str | None) -> list[Happening]:
+                    published: str | None,
+                    hits: Sequence[TriggerHit] | None = None) -> list[Happening]:
     """Every dated happening in text (a DATE/TIME of a day, week or month tied to an event word
     or past-tense verb of its sentence), in text order; the article's own event is `main`.
 
-    `times` come from `find_times(text, published, doc)`. Captions, datelines and "Updated"
-    lines, future dates and dates more than a year before publication are never main.
+    `times` come from `find_times(text, published, doc)`, `hits` (if the caller has them) from
+    `trigger_hits(text, doc)`. Captions, datelines and "Updated" lines, future dates and dates
+    more than a year before publication are never main.
     """
-    hits = trigger_hits(text, doc)
+    hits = list(trigger_hits(text, doc) if hits is None else hits)
     kind = event_type_from_hits(text, hits)
     found = _candidates(text, doc, times, hits)
     pub = _pub(published)
