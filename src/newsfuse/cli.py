@@ -97,17 +97,20 @@ def _progress() -> Iterator[Any]:
 def _finish(report: Any) -> None:
     if not _state["quiet"]:
         typer.echo(report.summary(), err=True)
-    _reject_exit(report.rejected)
+        for rejection in report.rejected[:20]:
+            typer.echo(f"  rejected {rejection.origin}: [{rejection.code}] {rejection.reason}",
+                       err=True)
+        if len(report.rejected) > 20:
+            typer.echo(f"  … and {len(report.rejected) - 20} more ('newsfuse rejected')", err=True)
+    if report.rejected:
+        raise typer.Exit(1)
 
 
 def _reject_exit(rejected: list[Any]) -> None:
-    """List the first rejected inputs on stderr and exit 1 if there are any."""
-    if not _state["quiet"]:
-        for rejection in rejected[:20]:
-            typer.echo(f"  rejected {rejection.origin}: [{rejection.code}] {rejection.reason}",
-                       err=True)
-        if len(rejected) > 20:
-            typer.echo(f"  … and {len(rejected) - 20} more ('newsfuse rejected')", err=True)
+    """Name every rejected input on stderr (there is no store to ask later); exit 1 if any."""
+    for rejection in rejected:
+        typer.echo(f"  rejected {rejection.origin}: [{rejection.code}] {rejection.reason}",
+                   err=True)
     if rejected:
         raise typer.Exit(1)
 
