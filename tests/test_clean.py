@@ -138,3 +138,13 @@ def test_cleaning_never_deletes_an_ordinary_sentence(sentences, debris, rnd):
 def test_cleaning_is_idempotent(lines):
     once = clean_text("\n".join(lines))
     assert clean_text(once.text).text == once.text
+
+
+def test_an_ad_line_and_a_repeated_capital_headline_do_not_make_the_story_shouting():
+    text = "\n".join(["Advertisement Continue reading the main story",
+                      "FLOODS CUT ROADS ACROSS THE NORTH AGAIN, TOLL RISES TO 12",
+                      "FLOODS CUT ROADS ACROSS THE NORTH AGAIN, TOLL RISES TO 12",
+                      "Rain fell."])
+    once = clean_text(text)
+    assert once.text == "Rain fell."
+    assert clean_text(once.text).text == once.text

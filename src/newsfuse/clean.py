@@ -183,7 +183,10 @@ def _fragment(line: str) -> bool:
 def _mostly_upper(text: str) -> bool:
     """Whether the story's own sentences are in capitals (old wire copy), judged on sentence
     lines only so that removing debris cannot change the verdict."""
-    long_lines = [line for line in text.split("\n") if len(line.split()) >= 4]
+    # Unique lines that no pattern rule takes: an ad line or a repeated headline must not tip
+    # the verdict, or cleaning the text a second time would judge it differently.
+    long_lines = [line for line in dict.fromkeys(text.split("\n"))
+                  if len(line.split()) >= 4 and classify_line(line.strip(), True, True) is None]
     sentences = [line for line in long_lines if SENTENCE_END.search(line.strip())]
     if not sentences:
         sentences = long_lines if len(long_lines) >= 3 else []
