@@ -56,9 +56,9 @@ def main() -> None:
     args = parser.parse_args()
     args.cache.mkdir(exist_ok=True)
     sets = {name: (stored(name, args.cache), load(name)) for name in ("ecbplus", "newsstream")}
-    grid = {"threshold": [0.2, 0.25, 0.3, 0.35], "text": [0.5, 0.6, 0.7],
-            "people": [0.15, 0.25, 0.35], "people_conflict": [0.1, 0.2, 0.3],
-            "places": [0.05, 0.1, 0.15]}
+    grid = {"threshold": [0.25, 0.3], "merge_threshold": [0.25, 0.3, 0.4],
+            "merge_max_size": [1, 2, 3], "max_gap_days": [30, 90, 180],
+            "date_gap": [0.05, 0.1, 0.2]}
     results = []
     for values in itertools.product(*grid.values()):
         config = replace(GroupingConfig(), **dict(zip(grid, values, strict=True)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +37,52 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: int = 600) -> subproce
     """Run the installed CLI in a subprocess, as a user would."""
     return subprocess.run([sys.executable, "-m", "newsfuse", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=timeout, check=False)
+
+
+# Articles written for the web desk's safety tests: every field an article can bring carries
+# markup that would run if a page ever emitted it unescaped. Each payload names itself in
+# `window.__pwned` and in an alert, so a failing test says which field leaked.
+HOSTILE_ARTICLES = [
+    {"id": "hostile-quay",
+     "url": "javascript:window.__pwned='url';alert('url')",
+     "source": "<img src=x onerror=\"window.__pwned='source';alert('source')\">Night Ledger",
+     "title": "<script>window.__pwned='title';alert('title')</script> Quay warehouse fire "
+              "<i>spreads</i>",
+     "author": "\"><svg onload=\"window.__pwned='author';alert('author')\">",
+     "published": "2025-04-07",
+     "note": "<script>window.__pwned='metadata';alert('metadata')</script>",
+     "text": ("Fire swept through a grain warehouse on the quay in Marseille, France, on Sunday, "
+              "injuring four firefighters, the city fire service said. "
+              "<script>window.__pwned='text';alert('text')</script>\n\n"
+              "Residents shared a link <a href=\"javascript:window.__pwned='link';"
+              "alert('link')\">see the blaze</a> and a photo <img src=x onerror=\"window."
+              "__pwned='img';alert('img')\"> of the burning roof.\n\n"
+              "\"\"><svg onload=\"window.__pwned='quote';alert('quote')\"> We could not get "
+              "close to the silos,\" said fire officer Lene Vardy, who led the first crew.")},
+    {"id": "\"><svg onload=\"window.__pwned='id';alert('id')\">",
+     "url": " JaVaScRiPt:window.__pwned='url2';alert('url2')",
+     "source": "\"><svg onload=\"window.__pwned='source2';alert('source2')\">Harbour Signal",
+     "title": "Six firefighters hurt in Marseille grain fire <img src=x onerror=\"window."
+              "__pwned='title2';alert('title2')\">",
+     "published": "2025-04-07",
+     "text": ("Six firefighters were injured when a grain warehouse burned on the Marseille quay "
+              "on Sunday, according to <b onmouseover=\"window.__pwned='attr';alert('attr')\">"
+              "the port police</b>.\n\n"
+              "Crews from three stations fought the blaze for nine hours, and the harbour was "
+              "closed to shipping until Monday morning. A reader wrote in with "
+              "javascript:alert('bare') as the only text of the message.\n\n"
+              "\"It was the worst fire on the quay in years <script>alert('q2')</script>,\" "
+              "said harbour master Idris Kell.")},
+]
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory) -> Path:
+    """A store built by `newsfuse ingest` from examples/ and HOSTILE_ARTICLES, once a session."""
+    folder = tmp_path_factory.mktemp("web")
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text("".join(json.dumps(a) + "\n" for a in HOSTILE_ARTICLES), encoding="utf-8")
+    db = folder / "desk.db"
+    result = run_cli("ingest", str(EXAMPLES), str(hostile), "--db", str(db))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return db

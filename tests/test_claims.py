@@ -283,3 +283,68 @@ def test_seed_reports(nlp, seeds):
                if c.predicate == "attacks" and c.low is not None and 130 <= c.low <= 151
                and (c.high is None or c.high >= 150)}
     assert len(attacks) >= 2
+
+
+@pytest.mark.parametrize(("text", "wording", "low", "high"), [
+    ("The ferry docked at 6:40 p.m. on Friday.", "6:40 p.m.", 1120, 1120),
+    ("The blast was heard at about 4am near the depot.", "about 4am", 210, 270),
+    ("Crews arrived around 9:20 a.m. to clear the road.", "around 9:20 a.m.", 550, 570),
+    ("The convoy left at 7:15 Sunday evening for the border.", "7:15 Sunday evening",
+     1155, 1155),
+    ("Power returned shortly after midnight in the valley.", "shortly after midnight", 0, 30),
+    ("The vote closed at 21:30 local time in the capital.", "21:30 local time", 1290, 1290),
+])
+def test_times_of_day_are_minutes_after_midnight(nlp, text, wording, low, high):
+    claim = one(nlp, text, "time")
+    assert (claim.text, claim.low, claim.high, claim.unit) == (wording, low, high,
+                                                               "minute_of_day")
+
+
+def test_clock_figures_without_a_cue_are_not_times(nlp):
+    assert [c for c in claims(nlp, "The phone has an 18:9 screen and a 3.5mm jack.")
+            if c.predicate == "time"] == []
+
+
+def test_a_time_names_what_happened_then(nlp):
+    landed = one(nlp, "The cargo plane landed in Vell at 10:05 p.m. after the storm.", "time")
+    left = one(nlp, "The cargo plane took off from Vell at 3:50 a.m. on a clear night.", "time")
+    assert (landed.subject, left.subject) == ("land", "take-off")
+
+
+def test_an_age_after_a_person_in_commas(nlp):
+    claim = one(nlp, "Tomas Ferrer, 72, was taken to hospital after the fall.")
+    assert (claim.predicate, claim.subject, claim.low, claim.unit) == (
+        "age", "Tomas Ferrer", 72, "year")
+    assert [c.predicate for c in claims(nlp, "In Lisbon, 12, were counted.")] != ["age"]
+
+
+def test_n_odd_and_money_in_words(nlp):
+    odd = one(nlp, "There were 200-odd passengers on board the ferry.")
+    assert (odd.text, odd.low, odd.high) == ("200-odd", 200, 260)
+    money = one(nlp, "The fraud cost the pensioners thousands of dollars, police said.")
+    assert (money.predicate, money.unit, money.low, money.high) == ("money", "USD", 2000, None)
+    assert money.text == "thousands of dollars"
+
+
+def test_spans_between_happenings_are_durations(nlp):
+    into = one(nlp, "The liner turned back three hours into its voyage to Ostra.")
+    later = one(nlp, "The crew returned to port six hours later.")
+    assert (into.predicate, into.low, into.unit) == ("duration", 3, "hour")
+    assert (later.predicate, later.low) == ("duration", 6)
+    assert claims(nlp, "The bridge opened two years ago.") == []
+
+
+def test_calendar_dates_from_the_times_extractor(nlp):
+    from newsfuse.extract.times import find_times
+
+    text = ("Rosa Imre was released from hospital on March 9. A 2016 audit found the gap. "
+            "The council said on Tuesday that it would appeal.")
+    doc = nlp(text)
+    found = [c for c in find_claims(text, doc, find_times(text, "2019-04-02", doc))
+             if c.predicate == "date"]
+    for claim in found:
+        assert text[claim.start:claim.end] == claim.text
+    assert [(c.text, c.low, c.high, c.unit) for c in found] == [
+        ("March 9", 20190309, 20190309, "date"), ("2016", 20160101, 20161231, "date")]
+    assert [c.subject for c in found] == ["release", "audit"]
+    assert all(c.predicate != "date" for c in find_claims(text, doc))

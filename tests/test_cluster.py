@@ -66,3 +66,30 @@ def test_regroup_is_deterministic():
               None, None) for i in range(10)]
     assert regroup(items) == regroup(items)
     assert len(set(regroup(items).values())) == 2
+
+
+def test_repair_merges_an_early_lone_report_into_the_event_that_grew_around_it():
+    grouper = OnlineGrouper(GroupingConfig(threshold=0.9, merge_threshold=0.3))
+    lone = grouper.partial_fit(_features("a", "strike depot drone militia fuel fire"), 1, "A")
+    first = grouper.partial_fit(_features("b", STRIKE, ["Lena Ortiz"]), 2, "B")
+    second = grouper.partial_fit(_features("c", STRIKE, ["Lena Ortiz"]), 3, "C")
+    other = grouper.partial_fit(_features("d", "flood river dam rain evacuation"), 4, "D")
+    assert lone.new_event and first.new_event and second.event_id == first.event_id
+    grouper.repair(5)
+    changes, removed = grouper.take_changes()
+    assert [(c.event_id, c.other_id) for c in changes] == [(first.event_id, lone.event_id)]
+    assert removed == [lone.event_id]
+    assert changes[0].article_ids == ("a",)
+    assert changes[0].score >= 0.3 and any(r.kind == "terms" for r in changes[0].reasons)
+    assert grouper.events_[first.event_id].n_articles == 3
+    assert other.event_id in grouper.events_ and lone.event_id not in grouper.events_
+
+
+def test_regroup_follows_merges():
+    config = GroupingConfig(threshold=0.9, merge_threshold=0.3)
+    items = [(_features("a", "strike depot drone militia fuel fire"), 1, "A", None),
+             (_features("b", STRIKE, ["Lena Ortiz"]), 2, "B", None),
+             (_features("c", STRIKE, ["Lena Ortiz"]), 3, "C", None),
+             (_features("d", "flood river dam rain evacuation"), 4, "D", None)]
+    labels = regroup(items, config)
+    assert labels["a"] == labels["b"] == labels["c"] != labels["d"]

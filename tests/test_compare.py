@@ -144,3 +144,42 @@ def test_an_individual_is_not_the_toll():
     facts = compare_claims([("a", claim("killed", 1, 1, "man", "a")),
                             ("b", claim("killed", 6, INF, "people", "at least six"))])
     assert statuses(facts) == [("killed", "single_source"), ("killed", "single_source")]
+
+
+def measure(predicate: str, low: float, subject: str | None, value: str, unit: str) -> Claim:
+    return Claim(predicate=predicate, low=low, high=low, subject=subject, value=value,
+                 text=value, start=0, end=len(value), unit=unit)
+
+
+def test_landing_and_arrival_times_are_one_fact():
+    facts = compare_claims([("a", measure("time", 1335, "arrive", "10:15 p.m.", "minute_of_day")),
+                            ("b", measure("time", 615, "land", "10:15 a.m.", "minute_of_day"))])
+    assert statuses(facts) == [("time", "disputed")]
+    agreed = compare_claims([("a", measure("time", 5, "leave", "12:05 am", "minute_of_day")),
+                             ("b", measure("time", 5, "take-off", "12:05 a.m.",
+                                           "minute_of_day"))])
+    assert statuses(agreed) == [("time", "agreed")]
+
+
+def test_departure_and_arrival_times_are_different_facts():
+    facts = compare_claims([("a", measure("time", 300, "land", "5 a.m.", "minute_of_day")),
+                            ("b", measure("time", 600, "take-off", "10 a.m.", "minute_of_day"))])
+    assert statuses(facts) == [("time", "single_source"), ("time", "single_source")]
+
+
+def test_the_same_figure_in_other_words_confirms_itself():
+    facts = compare_claims([("a", measure("money", 4e9, "hit", "$4 billion", "USD")),
+                            ("b", measure("money", 4e9, "estimate", "$4 billion", "USD"))])
+    assert statuses(facts) == [("money", "agreed")]
+    charges = compare_claims([("a", measure("money", 4e9, "charge", "$4 billion", "USD")),
+                              ("b", measure("money", 6e9, "hit", "$6 billion", "USD"))])
+    assert statuses(charges) == [("money", "disputed")]
+    owners = compare_claims([("a", measure("money", 4e9, "Norvale charge", "$4 billion", "USD")),
+                             ("b", measure("money", 4e9, "Kestrel charge", "$4 billion", "USD"))])
+    assert statuses(owners) == [("money", "single_source"), ("money", "single_source")]
+
+
+def test_stated_dates_are_compared_as_days():
+    facts = compare_claims([("a", measure("date", 20190309, "release", "March 9", "date")),
+                            ("b", measure("date", 20190310, "release", "March 10", "date"))])
+    assert statuses(facts) == [("date", "disputed")]

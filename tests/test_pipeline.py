@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from newsfuse.pipeline import ingest
 from newsfuse.store import open_store
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, run_cli
 
 
 def _events(store) -> dict[str, set[str]]:
@@ -171,3 +171,38 @@ def test_a_blank_pipeline_still_gives_sentences(tmp_path):
     assert "sentencizer" in model.pipe_names
     [analysis] = analyze_with(model, [("a", "One sentence here. Another one there.", None, None)])
     assert len(analysis.sentences) == 2
+
+
+def test_every_article_points_at_a_stored_event_with_its_count(store):
+    """Merges move articles and delete events: no article may be left pointing at a gone one."""
+    counts: dict[str, int] = {}
+    for article in store.articles():
+        assignment = store.assignment(article.id)
+        assert assignment is not None
+        counts[assignment.event_id] = counts.get(assignment.event_id, 0) + 1
+    events = {e.id: e.n_articles for e in store.event_states()}
+    assert counts == events
+
+
+def test_a_merge_moves_articles_deletes_the_event_and_is_recorded(tmp_path):
+    from newsfuse.model import EventChange, Reason
+    from newsfuse.store import Batch
+
+    store = open_store(str(tmp_path / "merge.db"))
+    ingest([EXAMPLES], store)
+    events = sorted(store.events(), key=lambda e: e.n_articles)
+    small, large = events[0], events[-1]
+    moved = [a.id for a in store.articles(small.id)]
+    large.n_articles += small.n_articles
+    change = EventChange(kind="merge", event_id=large.id, other_id=small.id, score=0.4,
+                         reasons=(Reason(kind="terms", value="quay", weight=0.3),),
+                         article_ids=tuple(moved), at_seq=99)
+    store.write_batch(Batch(events=[large], changes=[change], removed_events=[small.id]))
+    assert small.id not in {e.id for e in store.events()}
+    assert {a.id for a in store.articles(large.id)} >= set(moved)
+    assert all(store.assignment(a).event_id == large.id for a in moved)
+    assert store.changes(moved[0]) == [change]
+    store.close()
+    explained = run_cli("explain", moved[0], "--db", str(tmp_path / "merge.db"))
+    assert explained.returncode == 0
+    assert f"then {small.id} was merged into {large.id}" in explained.stdout

@@ -253,3 +253,40 @@ def test_unknown_name_opening_with_a_place_is_that_place(nlp):
     assert all(text[p.start:p.end] == p.text for p in found)
     assert near(by_text(found, "Suez"), 29.97, 32.53, 30)
     assert by_text(found, "Chile").kind == "country"
+
+
+@pytest.mark.slow
+def test_a_list_of_states_is_not_a_town_and_its_state(nlp):
+    # Delaware, Ohio is a town; in a list of states the comma only separates the items.
+    found = places(nlp, "Outbreaks were reported in Delaware, Ohio and Kentucky this spring.")
+    delaware = by_text(found, "Delaware")
+    assert delaware.kind == "admin1"
+    assert near(delaware, 39.0, -75.5, 100)
+    alone = places(nlp, "A plant in Delaware, Ohio, closed after the outbreak.")
+    assert near(by_text(alone, "Delaware"), 40.30, -83.07, 20)
+
+
+@pytest.mark.slow
+def test_a_state_named_elsewhere_does_not_make_a_big_city_its_village(nlp):
+    text = ("The mayor of Boston said schools would close for a week. Hospitals reported more "
+            "cases than in any winter before. Later, the governor of New York declared an "
+            "emergency.")
+    assert near(by_text(places(nlp, text), "Boston"), 42.36, -71.06, 30)
+
+
+def test_of_the_is_optional_in_country_names():
+    assert normalize("Democratic Republic of Congo") == normalize(
+        "the Democratic Republic of the Congo")
+    [congo] = [c for c in lookup("Democratic Republic of Congo") if c.entry.kind == "country"]
+    assert distance_km(congo.entry.lat, congo.entry.lon, -2.9, 23.6) < 300
+
+
+@pytest.mark.slow
+def test_a_town_not_in_the_named_state_gets_no_point(nlp):
+    # Only an American town of this name is known: "X, England" must not put it in Virginia.
+    found = places(nlp, "Tests on swans found near Yorkshire, England, came back positive.")
+    yorkshire = by_text(found, "Yorkshire")
+    assert yorkshire.lat is None and yorkshire.lon is None
+    assert by_text(found, "England").kind == "country"
+    kept = places(nlp, "Tests on swans found near Leeds, England, came back positive.")
+    assert near(by_text(kept, "Leeds"), 53.80, -1.55, 20)

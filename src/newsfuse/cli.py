@@ -246,17 +246,53 @@ def explain(article_id: Annotated[str, typer.Argument(help="Article id.")], db: 
         assignment = store.assignment(article_id)
         if assignment is None:
             raise NotFound(f"no article with id {article_id!r}.")
+        changes = store.changes(article_id)
     finally:
         store.close()
     if fmt == "json":
-        typer.echo(assignment.model_dump_json(indent=2))
+        record = assignment.model_dump(mode="json")
+        record["changes"] = [c.model_dump(mode="json") for c in changes]
+        typer.echo(json.dumps(record, indent=2))
         return
+    first = changes[0].other_id if changes else assignment.event_id
     verb = "started" if assignment.new_event else "joined"
-    typer.echo(f"{article_id} {verb} {assignment.event_id} (score {assignment.score:.3f})")
+    typer.echo(f"{article_id} {verb} {first} (score {assignment.score:.3f})")
     for reason in assignment.reasons:
         typer.echo(f"  {reason.weight:+.3f}  {reason.kind}: {reason.value}")
     if assignment.runner_up:
         typer.echo(f"  runner-up {assignment.runner_up} (score {assignment.runner_up_score:.3f})")
+    for change in changes:
+        typer.echo(f"then {change.other_id} was merged into {change.event_id} "
+                   f"(score {change.score:.3f}, after article #{change.at_seq})")
+        for reason in change.reasons:
+            typer.echo(f"  {reason.weight:+.3f}  {reason.kind}: {reason.value}")
+
+
+FeedsArg = Annotated[list[str], typer.Argument(help="Feed URLs, OPML files or text files of URLs.")]
+
+
+@app.command()
+def watch(feeds: FeedsArg, db: DbOpt = None,
+          every: Annotated[str, typer.Option(help="Time between polls of a feed: 30s, 5m, 1h.")]
+          = "5m",
+          once: Annotated[bool, typer.Option(help="Poll every feed once, then exit.")] = False,
+          allow_private: Annotated[bool, typer.Option(
+              help="Allow private, loopback and link-local addresses.")] = False,
+          nlp_model: ModelOpt = None, workers: WorkersOpt = 0) -> None:
+    """Poll RSS/Atom feeds and ingest new articles as they appear (Ctrl-C stops)."""
+    from newsfuse.ingest.watch import run_watch
+
+    def show(report: Any) -> None:
+        if not _state["quiet"]:
+            typer.echo(report.summary(), err=True)
+
+    try:
+        last = run_watch(feeds, db, every, once, allow_private,
+                         _settings(None, None, nlp_model, workers), show)
+    except KeyboardInterrupt:
+        return
+    if any(feed.status == "failed" for feed in last.feeds):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -11,11 +11,12 @@ from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from newsfuse.features import ArticleFeatures, rarity
-from newsfuse.model import Assignment, Reason, event_id_for
+from newsfuse.model import Assignment, EventChange, Reason, event_id_for
 from newsfuse.store import EventRecord
 
 MAX_EVENT_TERMS = 300
 MAX_CANDIDATES = 40
+MAX_LISTED = 8  # article ids kept in an event's state, so that a merge can name what moved
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,13 @@ class GroupingConfig:
     numbers: float = 0.05
     people_conflict: float = 0.3
     number_conflict: float = 0.05
-    date_gap: float = 0.05
+    date_gap: float = 0.1
     years: float = 0.05
     year_conflict: float = 0.2
     threshold: float = 0.25
-    max_gap_days: int = 30
+    max_gap_days: int = 90
+    merge_threshold: float = 0.25
+    merge_max_size: int = 3
 
 
 @dataclass
@@ -60,6 +63,9 @@ class OnlineGrouper:
         self.keys_: dict[str, set[str]] = defaultdict(set)
         self.closing_: list[tuple[str, str]] = []
         self.dirty_: set[str] = set()
+        self.changes_: list[EventChange] = []
+        self.removed_: list[str] = []
+        self.touched_: set[str] = set()  # events grown since the last repair
 
     def load(self, records: list[EventRecord]) -> OnlineGrouper:
         """Resume from stored events."""
@@ -122,13 +128,7 @@ class OnlineGrouper:
             if event_id in self.dirty_:
                 unwritten.append((end, event_id))  # its new state is not written yet
                 continue
-            for key in self.keys_.pop(event_id, ()):
-                postings = self.index_.get(key)
-                if postings is not None:
-                    postings.discard(event_id)
-                    if not postings:
-                        del self.index_[key]
-            del self.events_[event_id]
+            self._forget(event_id)
         for entry in unwritten:
             heapq.heappush(self.closing_, entry)
 
@@ -237,8 +237,12 @@ class OnlineGrouper:
             record.end = max(record.end or features.date, features.date)
         if count_features:
             _merge_features(state, features)
+        listed = state.setdefault("articles", [])
+        if len(listed) < MAX_LISTED:
+            listed.append(features.article_id)
         self._index(record)
         self.dirty_.add(record.id)
+        self.touched_.add(record.id)
 
     def _index(self, record: EventRecord) -> None:
         state = record.state
@@ -250,6 +254,81 @@ class OnlineGrouper:
         self.keys_[record.id] |= keys
         if record.end:
             heapq.heappush(self.closing_, (record.end[:10], record.id))
+
+    def repair(self, seq: int) -> None:
+        """Rescore each small open event against the grown events around it; merge a match.
+
+        The runner calls this after each window of articles, so an article that arrived before
+        its event had taken shape does not stay alone (it lowers order sensitivity).
+        """
+        cfg = self.config
+        small = sorted((self.events_[e] for e in self._repair_set()),
+                       key=lambda r: (r.n_articles, r.first_seq, r.id))
+        for record in small:
+            if record.id not in self.events_:
+                continue  # merged into another earlier in this pass
+            features = as_features(record)
+            scored = [self.score(features, self.events_[e])
+                      for e in self._neighbours(features, record)]
+            best = max(scored, key=lambda s: (s.score, s.event_id), default=None)
+            if best is not None and best.score >= cfg.merge_threshold:
+                self._merge(self.events_[best.event_id], record, best, seq)
+
+    def _repair_set(self) -> set[str]:
+        """Small events whose match may have changed: grown ones and those near a grown one.
+
+        Scores depend only on the two events' states, so pairs that did not change need no
+        second look: the cost follows the window's articles, not the store's size.
+        """
+        limit = self.config.merge_max_size
+        touched = sorted(e for e in self.touched_ if e in self.events_)
+        self.touched_.clear()
+        found = {e for e in touched if self.events_[e].n_articles <= limit}
+        for event_id in touched:
+            nearby = self.candidates(as_features(self.events_[event_id]))
+            found.update(e for e in nearby if self.events_[e].n_articles <= limit)
+        return found
+
+    def _neighbours(self, features: ArticleFeatures, record: EventRecord) -> list[str]:
+        """Candidate events at least as large as `record`, for a repair merge."""
+        return [e for e in self.candidates(features) if e != record.id
+                and self.events_[e].n_articles >= record.n_articles]
+
+    def _merge(self, record: EventRecord, other: EventRecord, scored: Scored, seq: int) -> None:
+        listed = other.state.get("articles", [])
+        self.changes_.append(EventChange(
+            kind="merge", event_id=record.id, other_id=other.id, score=round(scored.score, 4),
+            reasons=tuple(scored.reasons), article_ids=tuple(listed), at_seq=seq))
+        _merge_states(record.state, other.state)
+        record.n_articles += other.n_articles
+        record.first_seq = min(record.first_seq, other.first_seq)
+        record.last_seq = max(record.last_seq, other.last_seq)
+        for day in (other.start, other.end):
+            if day:
+                record.start = min(record.start or day, day)
+                record.end = max(record.end or day, day)
+        self._forget(other.id)
+        self.removed_.append(other.id)
+        self.dirty_.discard(other.id)
+        self._index(record)
+        self.dirty_.add(record.id)
+        self.touched_.add(record.id)
+
+    def _forget(self, event_id: str) -> None:
+        """Drop an event from memory and from the candidate index."""
+        for key in self.keys_.pop(event_id, ()):
+            postings = self.index_.get(key)
+            if postings is not None:
+                postings.discard(event_id)
+                if not postings:
+                    del self.index_[key]
+        del self.events_[event_id]
+
+    def take_changes(self) -> tuple[list[EventChange], list[str]]:
+        """Merges since the last call and the ids of the events they removed, for the runner."""
+        changes, removed = self.changes_, self.removed_
+        self.changes_, self.removed_ = [], []
+        return changes, removed
 
     def take_dirty(self) -> list[EventRecord]:
         """Events changed since the last call, for the runner to write."""
@@ -277,6 +356,37 @@ def _merge_features(state: dict[str, Any], features: ArticleFeatures) -> None:
     for year in features.years:
         years[year] = years.get(year, 0) + 1
     state["n"] = state.get("n", 0) + 1
+
+
+def _merge_states(state: dict[str, Any], other: dict[str, Any]) -> None:
+    """Add another event's feature state into `state`."""
+    terms = state["terms"]
+    for term, weight in other["terms"].items():
+        terms[term] = terms.get(term, 0.0) + weight
+    if len(terms) > MAX_EVENT_TERMS:
+        kept = sorted(terms, key=lambda t: (-terms[t], t))[:MAX_EVENT_TERMS]
+        state["terms"] = {t: round(terms[t], 5) for t in kept}
+    for kind in ("people", "places", "orgs", "quantities", "years"):
+        bucket = state.setdefault(kind, {})
+        for key, count in other.get(kind, {}).items():
+            bucket[key] = bucket.get(key, 0) + count
+    state["names"].update({k: v for k, v in other["names"].items() if k not in state["names"]})
+    listed = state.setdefault("articles", [])
+    listed.extend(other.get("articles", [])[:max(0, MAX_LISTED - len(listed))])
+    state["n"] = state.get("n", 0) + other.get("n", 0)
+
+
+def as_features(record: EventRecord) -> ArticleFeatures:
+    """A small event seen as one article, to score it against another event."""
+    state = record.state
+    weights = state["terms"]
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    people = {k: state["names"].get(k, k) for k in state["people"]}
+    return ArticleFeatures(
+        article_id=record.id, terms={t: w / norm for t, w in weights.items()}, people=people,
+        orgs={k: k for k in state["orgs"]}, places={k: k for k in state["places"]},
+        person_counts=dict(state["people"]), quantities=set(state["quantities"]),
+        years=set(state.get("years", {})), date=record.start)
 
 
 def _cosine(terms: dict[str, float], centroid: dict[str, float]) -> tuple[float, list[str]]:
@@ -320,7 +430,20 @@ def regroup(items: Iterable[tuple[ArticleFeatures, int, str | None, str | None]]
     """
     grouper = OnlineGrouper(config)
     labels: dict[str, str] = {}
+    merged_into: dict[str, str] = {}
     for features, seq, title, original in items:
-        hint = labels.get(original) if original else None
+        hint = _final(merged_into, labels[original]) if original in labels else None
         labels[features.article_id] = grouper.partial_fit(features, seq, title, hint).event_id
-    return labels
+        for change in grouper.take_changes()[0]:
+            merged_into[change.other_id] = change.event_id
+    grouper.repair(len(labels))
+    for change in grouper.take_changes()[0]:
+        merged_into[change.other_id] = change.event_id
+    return {article: _final(merged_into, event) for article, event in labels.items()}
+
+
+def _final(merged_into: dict[str, str], event_id: str) -> str:
+    """The event an event id ended up in after merges."""
+    while event_id in merged_into:
+        event_id = merged_into[event_id]
+    return event_id

@@ -45,7 +45,15 @@ BOUND_REACH = 1.5  # an exact figure this far above "more than N" is another fig
 # Figures of these kinds say little by themselves: "56%" or "$110" dispute each other only when
 # both claims name the same thing ("the offer per share").
 MEASURES = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
-                      "duration", "count"})
+                      "duration", "count", "time", "date"})
+# Measure subjects that name one thing in other words: the time a plane "landed" and the time it
+# "arrived"; a bank's "charge" and its "hit". Times and dates take the verb's lemma as subject.
+MEASURE_CLASSES = (
+    frozenset({"land", "arrive", "touch-down", "landing", "arrival"}),
+    frozenset({"leave", "depart", "take-off", "departure", "takeoff", "lift-off", "launch"}),
+    frozenset({"charge", "hit", "write-down", "writedown"}),
+    frozenset({"profit", "earning", "income"}),
+)
 DATE_SPREAD_DAYS = 3  # reports dating the happening further apart than this speak of others
 MAGNITUDE = 10.0  # figures this many times apart are about different things, not a dispute
 # Event words of one kind: "strikes killed two" and "the attack killed three" are two happenings.
@@ -103,8 +111,12 @@ def compare_claims(claims: Sequence[tuple[str, Claim]],
 
 def compare_dates(mains: Sequence[tuple[str, Happening]],
                   independent: Mapping[str, str] | None = None,
-                  sources: Mapping[str, str | None] | None = None) -> Fact | None:
-    """The day of the happening as a fact: agreed, or disputed ("Tuesday", the 23rd, vs "24th")."""
+                  sources: Mapping[str, str | None] | None = None,
+                  texts: Mapping[str, str] | None = None) -> Fact | None:
+    """The day of the happening as a fact: agreed, or disputed ("Tuesday", the 23rd, vs "24th").
+
+    Each claim quotes the report's own wording when `texts` holds the article's text.
+    """
     mains = [(a, h) for a, h in mains if len(h.date) == 10 and h.date[:4].isdigit()]
     if not mains:
         return None
@@ -113,7 +125,9 @@ def compare_dates(mains: Sequence[tuple[str, Happening]],
     for article, happening in mains:
         root = (independent or {}).get(article) or article
         roots.add(root)
-        claim = Claim(predicate="date", value=happening.date, text=happening.date,
+        text = (texts or {}).get(article)
+        wording = text[happening.time_start:happening.time_end] if text else happening.date
+        claim = Claim(predicate="date", value=happening.date, text=wording,
                       start=happening.time_start, end=happening.time_end,
                       trigger=happening.trigger)
         stated.append(Stated(article=article, claim=claim, root=root,
@@ -189,7 +203,8 @@ def subjects_compatible(a: str | None, b: str | None) -> bool:
     head_a, head_b = head_of(a), head_of(b)
     if head_a is None or head_b is None or head_a in GENERIC_HEADS or head_b in GENERIC_HEADS:
         return not _owners_differ(a, b)
-    if head_a != head_b and not any(head_a in c and head_b in c for c in HEAD_CLASSES):
+    if head_a != head_b and not any(head_a in c and head_b in c
+                                    for c in HEAD_CLASSES + MEASURE_CLASSES):
         return False
     return not _owners_differ(a, b)
 
@@ -223,12 +238,23 @@ def _individual(claim: Claim) -> bool:
 
 def _same_measure(a: Claim, b: Claim) -> bool:
     """Measures align on a named subject with the same head ("offer" and "bid" do not); without
-    one, only equal figures align (they confirm each other; they could not dispute anything)."""
+    one, only equal figures align (they confirm each other; they could not dispute anything).
+    The same exact figure in the same unit ("$5 billion" hit, "$5 billion" estimate) aligns
+    whatever the subjects: reports word one figure many ways, and equal figures cannot clash."""
+    if _same_figure(a, b):
+        return True
     head_a, head_b = head_of(a.subject), head_of(b.subject)
     if head_a and head_a == head_b and head_a not in GENERIC_HEADS:
         return True
+    if any(head_a in c and head_b in c for c in MEASURE_CLASSES):
+        return True
     unnamed = not head_a or not head_b or head_a in GENERIC_HEADS or head_b in GENERIC_HEADS
     return unnamed and compatible(a, b)
+
+
+def _same_figure(a: Claim, b: Claim) -> bool:
+    return bool(a.unit and a.unit == b.unit and a.low is not None and a.low == a.high
+                and a.low == b.low and b.low == b.high)
 
 
 def _trigger_class(trigger: str | None) -> int | None:
@@ -260,8 +286,9 @@ def _same_thing(a: _Item, b: _Item) -> bool:
         return False
     if a.places and b.places and not a.places & b.places:
         return False
-    return (subjects_compatible(a.claim.subject, b.claim.subject)
-            and _dates_compatible(a.date, b.date) and not _far_apart(a.claim, b.claim))
+    subjects_ok = (_same_figure(a.claim, b.claim) and not _owners_differ(
+        a.claim.subject, b.claim.subject)) or subjects_compatible(a.claim.subject, b.claim.subject)
+    return subjects_ok and _dates_compatible(a.date, b.date) and not _far_apart(a.claim, b.claim)
 
 
 def _align(items: list[_Item]) -> list[list[_Item]]:

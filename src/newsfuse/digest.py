@@ -81,12 +81,23 @@ def event_facts(articles: Sequence[Article], found: Mapping[str, Analysis | None
                 where = _claim_countries(article.text, claim, analysis, span)
                 countries[(article.id, claim.start)] = where
     facts = compare_claims(pairs, independent, dates, sources, published, countries)
-    date_fact = compare_dates(_mains(found), independent, sources)
+    texts = {a.id: a.text for a in articles}
+    date_fact = compare_dates(_mains(found), independent, sources, texts)
+    if date_fact is not None:
+        facts = [f for f in facts if not _restates(f, date_fact)]
     if date_fact is not None and date_fact.status == "disputed":
         facts.insert(0, date_fact)
     elif date_fact is not None:
         facts.append(date_fact)
     return facts
+
+
+def _restates(fact: Fact, date_fact: Fact) -> bool:
+    """A stated-date fact made of the same date wordings as the happening's date fact."""
+    if fact.predicate != "date":
+        return False
+    spans = {(s.article, s.claim.start) for s in date_fact.claims}
+    return any((s.article, s.claim.start) in spans for s in fact.claims)
 
 
 def _claim_countries(text: str, claim: Claim, analysis: Analysis,

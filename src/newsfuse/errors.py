@@ -111,4 +111,13 @@ REJECT_LABELS = {
     REJECT_ID_CONFLICT: "id-conflict",
     REJECT_UNSUPPORTED: "unsupported",
     REJECT_STAGE: "stage-error",
+    # Fetch refusals and failures of `newsfuse watch` (newsfuse.ingest.fetch).
+    "NF311": "blocked",
+    "NF312": "private-address",
+    "NF313": "robots-disallowed",
+    "NF314": "timeout",
+    "NF315": "http-error",
+    "NF316": "redirect-loop",
+    "NF317": "unreachable",
+    "NF318": "bad-url",
 }

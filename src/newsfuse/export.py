@@ -29,6 +29,7 @@ def article_record(article: Article, store: Store) -> dict[str, Any]:
         "event": assignment.event_id if assignment else None,
         "assignment": assignment.model_dump(exclude={"article_id", "event_id"})
         if assignment else None,
+        "changes": [c.model_dump(exclude={"article_ids"}) for c in store.changes(article.id)],
         "times": [t.model_dump() for t in analysis.times] if analysis else [],
         "places": [p.model_dump() for p in analysis.places] if analysis else [],
         "actors": [a.model_dump() for a in analysis.actors] if analysis else [],

@@ -264,6 +264,18 @@ class Assignment(Frozen):
     runner_up_score: float | None = None
 
 
+class EventChange(Frozen):
+    """A repair of the grouping: `other_id` was merged into `event_id`, with the score and why."""
+
+    kind: str
+    event_id: str
+    other_id: str
+    score: float
+    reasons: tuple[Reason, ...] = ()
+    article_ids: tuple[str, ...] = ()
+    at_seq: int = 0
+
+
 class Rejection(Frozen):
     """An input that was refused, with the stage, a stable code and a reason."""
 

@@ -119,7 +119,7 @@ def analysis_of(article_id: str, doc: Any, text: str, title: Any = None,
                     terms=_terms(doc, title), quantities=tuple(_quantities(doc)),
                     times=times, places=places, actors=actors,
                     quotes=tuple(run(find_quotes, text, doc, actors)),
-                    claims=tuple(run(find_claims, text, doc)),
+                    claims=tuple(run(find_claims, text, doc, times)),
                     event_type=run(event_type_from_hits, text, hits) or None,
                     happenings=tuple(run(find_happenings, text, doc, times, published, hits)),
                     signature=signature(text))

@@ -53,6 +53,7 @@ class IngestReport:
     skipped: int = 0
     duplicates: int = 0
     new_events: int = 0
+    merges: int = 0
     rejected: list[Rejection] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -61,7 +62,7 @@ class IngestReport:
         detail = ", ".join(f"{n} {code} {REJECT_LABELS.get(code, '')}".rstrip()
                            for code, n in sorted(codes.items()))
         return (f"{self.added:,} ingested ({self.duplicates:,} duplicates), "
-                f"{self.skipped:,} already stored, {self.new_events:,} new events, "
+                f"{self.skipped:,} already stored, {self.new_events - self.merges:,} new events, "
                 f"{len(self.rejected):,} rejected" + (f": {detail}" if detail else ""))
 
 
@@ -137,6 +138,16 @@ class Runner:
         for batch, analyses in zip(batches, runner.map(work), strict=True):
             self.store.write_batch(self._group(batch, analyses))
             self.progress("analyse", len(batch), self.queued)
+        self._repair()
+
+    def _repair(self) -> None:
+        """Merge the small events that the window's articles made match a grown event."""
+        self.grouper.repair(self.seq)
+        changes, removed = self.grouper.take_changes()
+        if changes:
+            self.store.write_batch(Batch(events=self.grouper.take_dirty(), changes=changes,
+                                         removed_events=removed))
+            self.report.merges += len(changes)
 
     def _nlp(self, count: int) -> nlp.NlpRunner:
         if self.runner is None:
@@ -246,6 +257,7 @@ class Runner:
             out.raw_hashes[article.id] = item.raw_hash
             if article.source:
                 out.line_keys.setdefault(article.source, []).extend(sorted(item.line_keys))
+        out.changes, out.removed_events = self.grouper.take_changes()
         out.events = self.grouper.take_dirty()
         return out
 

@@ -14,15 +14,22 @@ one predicate each. "one" and "a" count only in a casualty claim ("a soldier was
 Attribution is the source noun phrase of "according to X" or of a speech verb governing the
 number's clause, within the sentence. The trigger is the event noun behind a casualty verb
 ("killed in the strikes" -> "strikes") or else the verb or noun the number attaches to.
+
+Ages also come from a person named before a bare number in commas ("Jane Roe, 41, said");
+times of day ("landed at 10:15 p.m.") are `time` claims in minutes after midnight, and calendar
+dates the `times` extractor resolved ("released on May 4", "a 2015 sting") are `date` claims as
+YYYYMMDD numbers; the subject of both is what happened then (the verb's lemma, "land",
+"take-off", or the noun, "sting operation"), none for speech verbs ("said on May 4").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from newsfuse.extract.numbers import NumberPhrase, find_numbers
-from newsfuse.model import Claim
+from newsfuse.extract.numbers import NumberPhrase, find_clock_times, find_numbers
+from newsfuse.model import Claim, TimeExpr
 
 CASUALTY_VERBS = {
     "kill": "killed", "die": "killed", "murder": "killed", "slay": "killed", "behead": "killed",
@@ -76,28 +83,32 @@ VAGUE_NOUNS = frozenset("number lot total series group couple handful majority h
 PLACEHOLDER_NOUNS = frozenset({"other", "one", "those", "them"})
 DEFINITE = frozenset({"the", "these", "those", "both", "its", "their", "his", "her"})
 MEASURE_KINDS = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
-                           "duration"})
+                           "duration", "time"})
+OLDEST_AGE = 119  # "Jane Roe, 41,": a bare number in commas after a person's name is an age
 SKIP_ENTS = frozenset({"WORK_OF_ART", "LAW", "PRODUCT"})
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC", "ORG"})
 NOUNISH = frozenset({"NOUN", "PROPN", "ADJ"})
 
 
-def find_claims(text: str, doc: Any) -> list[Claim]:
+def find_claims(text: str, doc: Any, times: Sequence[TimeExpr] | None = None) -> list[Claim]:
     """Every number claim of `text` (parsed as `doc`), in text order.
 
     Args:
         text: the cleaned article text; every claim's span slices it.
         doc: the spaCy Doc of `text` (parser and NER).
+        times: the article's time expressions (`find_times`, resolved against its publication
+            date); their calendar dates become `date` claims. None: no date claims.
 
     Returns:
         The claims, in the order their number phrases appear.
     """
     claims: list[Claim] = []
-    for phrase in find_numbers(text):
+    for phrase in sorted(find_numbers(text) + find_clock_times(text), key=lambda p: p.start):
         claim = _claim(text, doc, phrase, claims)
         if claim is not None:
             claims.append(claim)
     claims.extend(_article_claims(doc))
+    claims.extend(_date_claims(text, doc, times or ()))
     return sorted(claims, key=lambda c: (c.start, c.end))
 
 
@@ -120,11 +131,18 @@ def _article_claims(doc: Any) -> Iterator[Claim]:
 def _claim(text: str, doc: Any, phrase: NumberPhrase, earlier: list[Claim]) -> Claim | None:
     tokens = _tokens(doc, phrase.num_start, phrase.num_end)
     span_tokens = _tokens(doc, phrase.start, phrase.end)
-    if not tokens or _skipped(doc, tokens, phrase):
+    if not tokens:
+        return None
+    person = _apposed_person(text, tokens, phrase)
+    if person is not None:
+        return _claim_of(text, phrase, "age", person, None, tokens[-1], "year")
+    if _skipped(doc, tokens, phrase):
         return None
     head = _phrase_head(span_tokens or tokens)
     sentence = head.sent
-    if phrase.kind in MEASURE_KINDS:
+    if phrase.kind == "time":
+        predicate, (subject, trigger) = "time", _occasion(head)
+    elif phrase.kind in MEASURE_KINDS:
         predicate, subject, trigger = phrase.kind, _measured(head, phrase), _governor_text(head)
     else:
         found = _count(head, phrase)
@@ -133,10 +151,94 @@ def _claim(text: str, doc: Any, phrase: NumberPhrase, earlier: list[Claim]) -> C
         predicate, subject, trigger, alone = found
         if alone and subject is None:
             subject = _antecedent(earlier, sentence.start_char, predicate)
+    return _claim_of(text, phrase, predicate, subject, trigger, head, phrase.unit)
+
+
+def _claim_of(text: str, phrase: NumberPhrase, predicate: str, subject: str | None,
+              trigger: str | None, head: Any, unit: str | None) -> Claim:
     wording = text[phrase.start:phrase.end]
     return Claim(predicate=predicate, subject=subject, low=phrase.low, high=phrase.high,
-                 unit=phrase.unit, value=wording, text=wording, start=phrase.start,
-                 end=phrase.end, attribution=attribution(sentence, head), trigger=trigger)
+                 unit=unit, value=wording, text=wording, start=phrase.start,
+                 end=phrase.end, attribution=attribution(head.sent, head), trigger=trigger)
+
+
+def _apposed_person(text: str, tokens: list[Any], phrase: NumberPhrase) -> str | None:
+    """The person a bare number in commas follows ("Jane Roe, 41, said"): that is an age."""
+    if phrase.kind != "count" or phrase.modifier or phrase.word or phrase.start < 2 or \
+            not 1 <= phrase.base <= OLDEST_AGE or phrase.base != int(phrase.base):
+        return None
+    if text[phrase.start - 2:phrase.start] != ", " or text[phrase.end:phrase.end + 1] not in ",;)":
+        return None
+    comma = tokens[0].nbor(-1) if tokens[0].i > 0 else None
+    name = comma.nbor(-1) if comma is not None and comma.i > 0 else None
+    if name is None or name.ent_type_ != "PERSON":
+        return None
+    ent = next(e for e in name.doc.ents if e.start <= name.i < e.end)
+    return str(ent.text)
+
+
+# --- times of day and dates ---------------------------------------------------------------
+
+
+def _occasion(token: Any) -> tuple[str | None, str | None]:
+    """(subject, trigger) of a time or date: the verb or noun it dates ("landed at 10 p.m." ->
+    "land"; "a 2015 sting operation" -> "sting operation"); no subject for speech verbs."""
+    slot = token
+    while slot.dep_ in ("nummod", "compound", "npadvmod", "appos", "quantmod", "nmod", "pobj",
+                        "prep", "conj") and slot.head.i != slot.i and \
+            slot.pos_ not in ("VERB", "AUX"):
+        if slot.dep_ in ("compound", "nummod", "amod") and slot.head.pos_ == "NOUN" and \
+                slot.head.i > slot.i:
+            return _subject(slot.head, range(token.idx, token.idx + len(token.text))), \
+                str(slot.head.text)
+        slot = slot.head
+    if slot.pos_ in ("VERB", "AUX") and slot.i != token.i:
+        lemma = slot.lemma_.lower()
+        if lemma in SPEECH_VERBS or lemma == "be":
+            return None, str(slot.text)
+        particle = next((c.lower_ for c in slot.children if c.dep_ == "prt"), "")
+        return (f"{lemma}-{particle}" if particle else lemma), str(slot.text)
+    if slot.pos_ == "NOUN" and slot.i != token.i:
+        return str(slot.lemma_.lower()), str(slot.text)
+    return None, None
+
+
+_MONTH_WORD = re.compile(r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
+                         r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"
+                         r"dec(?:ember)?)\b\.?")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def _date_claims(text: str, doc: Any, times: Sequence[TimeExpr]) -> Iterator[Claim]:
+    """Calendar dates the report states ("on May 4", "Jan. 1, 2018", "a 2015 sting"): weekdays
+    and words like "yesterday" are left to the happening's date (`compare_dates`)."""
+    for time in times:
+        if time.point or not time.low or not time.high or not time.value[:4].isdigit():
+            continue
+        month = _MONTH_WORD.search(time.text)
+        if time.type == "TIME":  # "11:36 a.m. on Jan. 1, 2018": the date part only
+            if month is None:
+                continue
+            start = time.start + month.start()
+        elif month is None and not _YEAR.search(time.text):
+            continue
+        else:
+            start = time.start
+        end = time.end
+        tokens = _tokens(doc, start, end)
+        if not tokens or text[start:end] != text[start:end].strip():
+            continue
+        subject, trigger = _occasion(_phrase_head(tokens))
+        wording = text[start:end]
+        yield Claim(predicate="date", subject=subject, low=_day_number(time.low),
+                    high=_day_number(time.high), unit="date", value=wording, text=wording,
+                    start=start, end=end, attribution=attribution(tokens[0].sent, tokens[0]),
+                    trigger=trigger)
+
+
+def _day_number(day: str) -> float:
+    """"2018-05-04" -> 20180504.0: dates compare as numbers."""
+    return float(day[:10].replace("-", ""))
 
 
 # --- tokens and skips ---------------------------------------------------------------------

@@ -75,9 +75,10 @@ class Gazetteer:
 
 
 def normalize(name: str) -> str:
-    """The lookup key of a name: accents, case, dots, dashes and a leading "the" removed."""
+    """The lookup key of a name: accents, case, dots, dashes, a leading "the" and the "the" of
+    "of the" removed."""
     if _SIMPLE.fullmatch(name):  # fast path for most gazetteer names: just lower case
-        return name.lower()
+        return name.lower().replace(" of the ", " of ")
     text = name.translate(_APOSTROPHES)
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
@@ -87,7 +88,8 @@ def normalize(name: str) -> str:
         words = words[1:]
     if len(words) > 1 and max(map(len, words)) == 1:  # U. S. -> us
         return "".join(words)
-    return " ".join([_ABBREVIATIONS.get(w, w) for w in words])
+    # "Democratic Republic of Congo" is how news writes "... of the Congo".
+    return " ".join([_ABBREVIATIONS.get(w, w) for w in words]).replace(" of the ", " of ")
 
 
 def reductions(key: str) -> Iterator[tuple[str, bool]]:

@@ -2,8 +2,10 @@
 
 A phrase is read from the text alone (no parse): "at least two" = [2, None], "about 150" =
 [135, 165], "over a dozen" = [13, None], "between 10 and 15" = [10, 15], "$85 billion" =
-[85e9, 85e9] USD, "a 34-year-old" = age 34. What the number counts is left to `claims`.
-Years, dates, times of day, phone numbers, ordinals and labels ("page 12", "F-16") are skipped.
+[85e9, 85e9] USD, "a 34-year-old" = age 34, "100-odd" = [100, 130], "thousands of dollars" =
+[2000, None] USD. What the number counts is left to `claims`. Times of day ("5:10 a.m.", "about
+5am", "noon") are read by `find_clock_times` as minutes after midnight. Years, dates, phone
+numbers, ordinals and labels ("page 12", "F-16") are skipped (dates come from `times`).
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ _MOD_RE = re.compile(r"(?i)(?<![\w-])(" + "|".join(
     re.escape(m).replace(r"\ ", r"\s+") for m in sorted(MODIFIERS, key=len, reverse=True))
     + r")\s+$")
 _POSTFIX = re.compile(r"(?i)^(?:\s+or\s+(?P<more>more|above)|\s+or\s+so\b|\s+and\s+counting\b"
-                      r"|(?P<plus>-?plus\b|\+))")
+                      r"|(?P<plus>-?plus\b|\+)|(?P<odd>-odd\b))")
+# "100-odd": a round figure with some more on top, up to this share above it.
+ODD_SHARE = 1.3
 CURRENCY_SIGNS = {"us$": "USD", "$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
                   "rs.": "INR", "rs": "INR", "usd": "USD", "eur": "EUR", "gbp": "GBP",
                   "a$": "AUD", "c$": "CAD", "hk$": "HKD"}
@@ -73,8 +77,8 @@ CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EU
                   "shekels": "ILS", "dinars": "IQD", "riyals": "SAR", "lira": "TRY",
                   "naira": "NGN", "rand": "ZAR", "francs": "CHF", "pesos": "MXN"}
 _CUR_BEFORE = re.compile(r"(?i)(?<![\w$])(us\$|hk\$|a\$|c\$|\$|£|€|¥|₹|rs\.?|usd|eur|gbp)\s*$")
-_CUR_AFTER = re.compile(r"(?i)^\s+(" + "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True))
-                        + r")\b")
+_CUR_AFTER = re.compile(r"(?i)^\s+(?:of\s+)?(" + "|".join(
+    sorted(CURRENCY_WORDS, key=len, reverse=True)) + r")\b")
 # Unit as written -> (kind, canonical unit). Order matters: longer spellings first.
 UNITS = [
     (r"miles?\s+(?:per|an)\s+hour|mph", "speed", "mph"),
@@ -95,8 +99,9 @@ UNITS = [
 _UNIT_AFTER = re.compile(r"(?i)^(?:(?P<sep>\s*-\s*|\s*)(?P<u>" + "|".join(
     f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(UNITS)) + r"))(?![\w])"
     r"(?P<old>-old|\s+old\b)?")
-_TIME_WORDS = re.compile(r"(?i)^\s+(?:ago|later|earlier|before|after|prior|since|from\s+now"
-                         r"|into|back)\b")
+# "three days ago" is a point in time; "four hours into the flight" and "eight hours later" are
+# spans between two happenings, which reports state and can disagree on.
+_TIME_WORDS = re.compile(r"(?i)^\s+(?:ago|from\s+now|back)\b")
 _HEIGHT = re.compile(r"(?i)^\s+(?:tall|high)\b")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
@@ -259,7 +264,9 @@ def _phrase(text: str, atom: re.Match[str],
     post = _POSTFIX.match(text[end:])
     if post and kind in ("count", "money"):
         end += len(post.group())
-        if post.group("more") or post.group("plus"):
+        if post.group("odd") and modifier is None:
+            modifier = "odd"
+        elif post.group("more") or post.group("plus"):
             modifier = modifier or "atleast"
         else:
             modifier = modifier or "about"
@@ -286,7 +293,7 @@ def _measure(text: str, end: int, atom: re.Match[str]) -> tuple[str, str | None,
         return "money", CURRENCY_WORDS[cur.group(1).lower()], end + len(cur.group())
     unit = _UNIT_AFTER.match(after)
     if unit is None:
-        if _COMPOUND_AFTER.match(after):
+        if _COMPOUND_AFTER.match(after) and not after.lower().startswith("-odd"):
             return "skip", None, end  # "one-way", "two-state": an adjective, not a count
         return "count", None, end
     index = next(i for i in range(len(UNITS)) if unit.group(f"u{i}") is not None)
@@ -320,6 +327,8 @@ def _bounds(base: float, top: float, modifier: str | None, atom: re.Match[str],
     step = 1.0 if whole else 0.0
     if modifier == "atleast":
         return base, None
+    if modifier == "odd":
+        return base, float(round(base * ODD_SHARE)) if whole else base * ODD_SHARE
     if modifier == "more":
         return base + step, None
     if modifier == "atmost":
@@ -342,3 +351,93 @@ def _tolerance(value: float) -> float:
         return max(ABOUT_MIN, float(round(ABOUT_SHARE * value)))
     return ABOUT_SHARE * value
 
+
+
+# --- times of day -------------------------------------------------------------------------
+
+_CLOCK = re.compile(
+    r"(?i)(?<![\w:.])(?:(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.|[ap]m\b|[ap]\.m\b)"
+    r"|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)(?![\d:])(?P<tail>\s*(?:[A-Z]{2,4}\b|local\s+time\b|"
+    r"hrs\b|h\b)|(?:\s+\w+day)?\s+(?:morning|afternoon|evening|night|tonight)\b)?"
+    r"|(?P<word>noon|midday|midnight)\b|(?P<oc>\d{1,2}|" + "|".join(_SMALL[1:13]) +
+    r")\s+o'clock\b)")
+_DAYPART = re.compile(r"(?i)(?:\s+\w+day)?\s+(?P<part>morning|afternoon|evening|night|tonight)\b")
+# A clock figure without am/pm or a zone is a time only after one of these ("at 11:36").
+_CLOCK_CUE = re.compile(r"(?i)\b(?:at|by|around|about|until|till|from|since|before|after|to|"
+                        r"approximately|roughly|circa)\s+$")
+_CLOCK_MODS = {"about": "about", "around": "about", "approximately": "about", "roughly": "about",
+               "circa": "about", "shortly after": "soonafter", "just after": "soonafter",
+               "shortly before": "soonbefore", "just before": "soonbefore", "after": "after",
+               "since": "after", "before": "before", "by": "before", "until": "before"}
+_CLOCK_MOD_RE = re.compile(r"(?i)(?<![\w-])(" + "|".join(
+    m.replace(" ", r"\s+") for m in sorted(_CLOCK_MODS, key=len, reverse=True)) + r")\s+$")
+CLOCK_ABOUT_HOUR = 30.0  # "about 5am" = 4:30 to 5:30
+CLOCK_ABOUT_MINUTE = 10.0  # "around 5:10 a.m." = 5:00 to 5:20
+CLOCK_SOON = 30.0  # "shortly after 5 p.m." = 5 to 5:30 p.m.
+
+
+def find_clock_times(text: str) -> list[NumberPhrase]:
+    """Times of day as minutes after midnight ("around 5:10 a.m." = [300, 320]), in order."""
+    found = []
+    for match in _CLOCK.finditer(text):
+        minute, end = _clock_minute(text, match)
+        if minute is None:
+            continue
+        before = text[max(0, match.start() - 20):match.start()]
+        mod = _CLOCK_MOD_RE.search(before)
+        modifier = _CLOCK_MODS[" ".join(mod.group(1).lower().split())] if mod else None
+        low, high = _clock_bounds(minute, modifier, match)
+        start = match.start() - (len(before) - mod.start() if mod else 0)
+        found.append(NumberPhrase(start=start, end=end, num_start=match.start(),
+                                  num_end=end, low=low, high=high, base=minute, kind="time",
+                                  unit="minute_of_day", modifier=modifier, word=False))
+    return found
+
+
+def _clock_minute(text: str, match: re.Match[str]) -> tuple[float | None, int]:
+    """The minute of the day a clock match names, and where its wording ends (None: no time)."""
+    if match.group("word"):
+        return (0.0 if match.group("word").lower() == "midnight" else 720.0), match.end()
+    if match.group("oc"):
+        hour = parse_number(match.group("oc"))
+        part = _DAYPART.match(text[match.end():match.end() + 25])
+        end = match.end() + (part.end() if part else 0)
+        return (_twelve(hour, part.group("part")) if hour and part else hour and hour * 60), end
+    if match.group("h"):
+        hour, minutes = int(match.group("h")), int(match.group("m") or 0)
+        if not 1 <= hour <= 12:
+            return None, match.end()
+        pm = match.group("ap").lower().startswith("p")
+        return float((hour % 12 + (12 if pm else 0)) * 60 + minutes), match.end()
+    hour, minutes = int(match.group("h24")), int(match.group("m24"))
+    tail = match.group("tail")
+    if not tail and not _CLOCK_CUE.search(text[max(0, match.start() - 15):match.start()]):
+        return None, match.end()
+    part = _DAYPART.fullmatch(tail or "")
+    if part and hour <= 12:
+        return _twelve(float(hour), part.group("part")) + minutes, match.end()
+    return float(hour * 60 + minutes), match.end()
+
+
+def _twelve(hour: float, part: str) -> float:
+    """Minutes at a 12-hour clock hour said with a part of the day ("11 Tuesday morning")."""
+    later = part.lower() in ("afternoon", "evening", "tonight") or (
+        part.lower() == "night" and hour >= 6)
+    return (hour % 12 + (12 if later else 0)) * 60
+
+
+def _clock_bounds(minute: float, modifier: str | None,
+                  match: re.Match[str]) -> tuple[float | None, float | None]:
+    whole = not (match.group("m") or match.group("m24"))
+    if modifier == "about":
+        reach = CLOCK_ABOUT_HOUR if whole else CLOCK_ABOUT_MINUTE
+        return max(0.0, minute - reach), minute + reach
+    if modifier == "soonafter":
+        return minute, minute + CLOCK_SOON
+    if modifier == "soonbefore":
+        return max(0.0, minute - CLOCK_SOON), minute
+    if modifier == "after":
+        return minute, None
+    if modifier == "before":
+        return None, minute
+    return minute, minute

@@ -4,7 +4,8 @@ Mentions: spaCy entities (ORG/NORP/PERSON spans only when they name a place the 
 well or the article confirms), the project's facility list, and missed proper nouns. Candidates
 from the `newsfuse.data` gazetteer (README there: sources, licences) are scored by population
 and kind, then re-scored against the article's other places (same state or country, same
-sentence, nearby, "Town, State", sibling states).
+sentence, nearby, "Town, State", sibling states). Items of a list of states or countries are
+siblings, never a town and its state; "X, State" with no X in that state stays unplaced.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ KIND_BONUS = {"country": 1.5, "continent": 1.5, "region": 1.0, "admin1": 0.5, "a
               "city": 0.0, "capital": 1.5, "facility": 3.0, "territory": 3.0}
 ALTERNATE_PENALTY = 1.0  # a town matched only by one of GeoNames' many alternate names
 CONTAINER_BONUS = 5.0  # "Paris, Texas": the next name contains the candidate
-ADMIN_BONUS = 4.0  # the article names the candidate's state or province
+ADMIN_BONUS = 3.0  # the article names its state: worth a factor ~30 in population over the
+# country alone, not 300 (a state named paragraphs away does not make "Boston" a village of it)
+ADJACENT_BONUS = 1.0  # ... and more when the state is named in the same or a neighbouring sentence
 COUNTRY_BONUS = 1.5  # the article names the candidate's country (or a state of it)
 SIBLING_BONUS = 2.0  # a state or province in an article that names others of its country
 LOCAL_BONUS = 1.5  # the containing country or state is named in the same sentence, close by
@@ -64,6 +67,8 @@ AREA_HEADS = frozenset({"state", "province", "county", "prefecture", "governorat
 CITY_HEADS = frozenset({"city", "town"})
 AREA_KINDS = frozenset({"admin1", "admin2"})
 _HEAD = re.compile(r"[ \t]+(" + "|".join(sorted(AREA_HEADS | CITY_HEADS)) + r")\b")
+_LIST_GAP = re.compile(r",\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+_LIST_END = re.compile(r"\b(?:and|or)\s+$")
 _HEADED = re.compile(r"(?<![\w.'’-])([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})(?=" + _HEAD.pattern
                      + ")")
 
@@ -76,6 +81,7 @@ class Mention:
     end: int
     candidates: list[Candidate]
     container: int | None = None  # index of a mention that follows as "X, Container"
+    listing: int | None = None  # the first item's index, for items of a list of areas
     confirm: bool = False  # labelled a person: kept only if the article's places support it
     sentence: int = 0  # index of the sentence it is in
     best: Candidate | None = None
@@ -279,11 +285,35 @@ def _weak_kind(candidate: Candidate) -> bool:
 
 def _link_containers(text: str, mentions: list[Mention]) -> None:
     """Mark "X, Y" pairs: Y may name the state or country that contains X."""
+    _mark_enumerations(text, mentions)
     for i, (first, second) in enumerate(itertools.pairwise(mentions)):
         linked = re.fullmatch(r",\s*", text[first.end:second.start])
-        first.container = i + 1 if linked else None
+        first.container = i + 1 if linked and first.listing is None else None
     if mentions:  # a list shortened since the last linking must not point past its end
         mentions[-1].container = None
+
+
+def _mark_enumerations(text: str, mentions: list[Mention]) -> None:
+    """Mark lists of three or more areas of one kind ("Washington, Pennsylvania and
+    California"): their commas part the items, not a town from its state."""
+    run = [0]
+    for i in range(1, len(mentions) + 1):
+        gap = text[mentions[i - 1].end:mentions[i].start] if i < len(mentions) else ""
+        if i < len(mentions) and _LIST_GAP.fullmatch(gap):
+            run.append(i)
+            continue
+        listed = len(run) >= 3 and _same_area_kind([mentions[k] for k in run]) and any(
+            _LIST_END.search(text[mentions[a].end:mentions[b].start])
+            for a, b in itertools.pairwise(run))
+        for k in run:
+            mentions[k].listing = run[0] if listed else None
+        run = [i]
+
+
+def _same_area_kind(mentions: list[Mention]) -> bool:
+    """Whether every mention may be an area of one kind (all states, or all countries)."""
+    return any(all(any(c.entry.kind == kind for c in m.candidates) for m in mentions)
+               for kind in ("admin1", "country"))
 
 
 # --- disambiguation -------------------------------------------------------------------------
@@ -401,11 +431,17 @@ def _rescore(mention: Mention, mentions: list[Mention], context: Context) -> lis
     if mention.best is not None:
         context.add(mention.best.entry, -1)
     container = _container_entries(mentions, mention)
-    nearby = [m.best.entry for m in mentions if m is not mention and m.best is not None
-              and m.sentence == mention.sentence and abs(m.start - mention.start) < LOCAL_CHARS]
+    others = [(m, m.best.entry) for m in mentions if m is not mention and m.best is not None
+              and (m.listing is None or m.listing != mention.listing)]  # list items: siblings
+    nearby = [e for m, e in others
+              if m.sentence == mention.sentence and abs(m.start - mention.start) < LOCAL_CHARS]
+    states = [e for m, e in others
+              if e.kind == "admin1" and abs(m.sentence - mention.sentence) <= 1]
     scores = [prior(c) + context_score(c.entry, context)
               + CONTAINER_BONUS * any(_inside(c.entry, o) for o in container)
               + LOCAL_BONUS * any(within(c.entry, o) for o in nearby)
+              + ADJACENT_BONUS * (c.entry.kind != "admin1" and any(within(c.entry, o)
+                                                                   for o in states))
               for c in mention.candidates]
     if mention.best is not None:
         context.add(mention.best.entry)
@@ -462,7 +498,23 @@ def find_places(text: str, doc: Any) -> list[Place]:
     if len(kept) < len(mentions):
         _link_containers(text, kept)
         resolve(kept)
+    _unplace_outside_containers(kept)
     return [_place(text, m) for m in kept]
+
+
+def _unplace_outside_containers(mentions: list[Mention]) -> None:
+    """Leave "X, Y" unplaced when Y is a state or country and no place called X lies in it
+    ("Yorkshire, England" when only an American Yorkshire is known): a point elsewhere is wrong."""
+    for mention in mentions:
+        if mention.container is None or mention.best is None:
+            continue
+        outer = mentions[mention.container].best
+        if outer is None or outer.entry.kind not in ("admin1", "country"):
+            continue
+        if any(c.entry.kind == outer.entry.kind for c in mention.candidates):
+            continue  # "Hubei, Anhui": two areas of one kind, a list rather than X in Y
+        if not any(_inside(c.entry, outer.entry) for c in mention.candidates):
+            mention.best = None
 
 
 def _confirmed(mentions: list[Mention]) -> list[Mention]:

@@ -28,8 +28,10 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+WARC_SUFFIXES = {".warc"}
 DOC_NAMES = frozenset({"readme", "license", "licence", "changelog", "notice", "contributing"})
-ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | {".json"}
+ARTICLE_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | WARC_SUFFIXES
+                    | {".json"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,13 @@ def _suffix(path: Path) -> str:
 
 def read_file(path: Path, options: InputOptions, explicit: bool = False) -> Iterator[Item]:
     """Read one file with the reader its type asks for; never raises for bad content."""
+    if _suffix(path) in WARC_SUFFIXES:
+        from newsfuse.ingest.warc import read_warc
+
+        # Streamed record by record: archives are far larger than the per-file limit.
+        yield from read_warc(path, options.defaults(), options.max_article_chars,
+                             options.max_file_bytes)
+        return
     data = read_bytes(path, options.max_file_bytes)
     if not isinstance(data, bytes):
         yield data

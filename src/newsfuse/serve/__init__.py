@@ -20,6 +20,7 @@ from newsfuse import __version__
 from newsfuse.errors import ConfigError, NewsfuseError
 from newsfuse.serve import api, pages
 from newsfuse.serve.desk import Desk
+from newsfuse.serve.openapi import desk_openapi
 from newsfuse.serve.security import (
     MAX_BODY,
     MESSAGES,
@@ -47,6 +48,7 @@ def create_app(db: str, *, allow_writes: bool = False, token: str | None = None)
                   docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
                   description="Events grouped from news articles, with facts, quotes and "
                   "their sources. Every HTML page has a JSON twin under /api.")
+    app.openapi = lambda: desk_openapi(app)  # type: ignore[method-assign]  # FastAPI's hook
     app.state.desk = desk
     app.state.templates = pages.make_environment()
     app.include_router(pages.router)

@@ -68,14 +68,23 @@ def marks_of(analysis: Analysis | None) -> list[Mark]:
     return sorted(marks, key=lambda m: (m.start, m.end, m.kind, m.label))
 
 
-def highlight(text: str, marks: Sequence[Mark], anchors: Iterable[int] = ()) -> Markup:
-    """The text as safe HTML: marks as `<mark>` pieces, an empty `#s-N` anchor at each N."""
+def highlight(text: str, marks: Sequence[Mark], anchors: Iterable[int] = (),
+              target: tuple[int, int] | None = None) -> Markup:
+    """The text as safe HTML: marks as `<mark>` pieces, an empty `#s-N` anchor at each N.
+
+    A `target` span (a fact's exact words, linked from the event page) is wrapped whole in
+    `<span id="hit">`; its ends are cuts like any mark's, so the wrapper never crosses a tag.
+    """
     size = len(text)
     valid = [m for m in marks if 0 <= m.start < m.end <= size and m.kind in KINDS]
     points = {p for p in anchors if 0 <= p < size}
-    cuts = sorted({0, size, *points, *(m.start for m in valid), *(m.end for m in valid)})
+    hit = target if target and 0 <= target[0] < target[1] <= size else None
+    cuts = sorted({0, size, *points, *(m.start for m in valid), *(m.end for m in valid),
+                   *(hit or ())})
     out: list[str] = []
     for left, right in itertools.pairwise(cuts):
+        if hit and left == hit[0]:
+            out.append('<span class="hit" id="hit">')
         if left in points:
             out.append(f'<span class="anchor" id="s-{left}"></span>')
         piece = str(escape(text[left:right]))
@@ -86,6 +95,8 @@ def highlight(text: str, marks: Sequence[Mark], anchors: Iterable[int] = ()) -> 
             out.append(f'<mark class="{kinds}" title="{title}">{piece}</mark>')
         else:
             out.append(piece)
+        if hit and right == hit[1]:
+            out.append("</span>")
     return Markup("".join(out))
 
 

@@ -20,6 +20,7 @@ from newsfuse.serve.stores import EventView, anchor
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
+DAY = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"  # what the index accepts; empty = unset (forms)
 
 
 def make_environment() -> Environment:
@@ -58,8 +59,10 @@ def get_env(request: Request) -> Environment:
 def event_query(
     q: Annotated[str | None, Query(max_length=500, description="Full-text search (FTS5) "
                                    "over article titles and texts; every word must occur.")] = None,
-    date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
-    date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD")] = None,
+    date_from: Annotated[str | None, Query(alias="from", pattern=DAY,
+                                           description="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(alias="to", pattern=DAY,
+                                         description="YYYY-MM-DD")] = None,
     place: Annotated[str | None, Query(max_length=200)] = None,
     actor: Annotated[str | None, Query(max_length=200)] = None,
     kind: Annotated[str | None, Query(alias="type", max_length=200,
@@ -124,13 +127,20 @@ async def event_page(event_id: str, desk: DeskDep, env: EnvDep) -> HTMLResponse:
     return render(env, "event.html", **event_context(view))
 
 
+SpanParam = Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$",
+                                        description="START-END of the words to show (#hit)")]
+
+
 @router.get("/articles/{article_id}")
-async def article_page(article_id: str, desk: DeskDep, env: EnvDep) -> HTMLResponse:
+async def article_page(article_id: str, desk: DeskDep, env: EnvDep,
+                       span: SpanParam = None) -> HTMLResponse:
     """One article: highlighted clean text, removed debris, metadata, duplicates."""
     view = desk.article(article_id)
     record = view.document["article"]
+    start, _, end = (span or "").partition("-")
+    target = (int(start), int(end)) if span else None
     return render(env, "article.html", doc=view.document, article=record,
-                  body=highlight(record["text"], view.marks, view.anchors),
+                  body=highlight(record["text"], view.marks, view.anchors, target),
                   legend=counts(view.marks),
                   metadata=json.dumps(record["metadata"], ensure_ascii=False, indent=2,
                                       sort_keys=True, default=str))
@@ -156,9 +166,8 @@ def event_context(view: EventView) -> dict[str, Any]:
               "cites": [cite(s["article"], s["start"]) for s in line.get("spans", [])]
               or [cite(a, 0) for a in line["articles"]]} for line in event["brief"]]
     facts = sorted(event["facts"], key=lambda f: f["status"] != "disputed")
-    rows = [{"fact": fact, "cells": [[{**claim, "href": href(claim["article"],
-                                                             claim["sentence_start"]
-                                                             or claim["start"])}
+    rows = [{"fact": fact, "cells": [[{**claim, "href": _claim_href(claim) or href(
+                                           claim["article"], claim["sentence_start"])}
                                       for claim in fact["claims"]
                                       if column_of.get(claim["article"]) == column]
                                      for column in columns]} for fact in facts]
@@ -168,6 +177,14 @@ def event_context(view: EventView) -> dict[str, Any]:
                           "cites": [cite(a, t["start"] if a == t["article"] else 0)
                                     for a in t["articles"]]} for t in event["timeline"]],
             "doc": view.document}
+
+
+def _claim_href(claim: dict[str, Any]) -> str | None:
+    """A fact cell's link: the article page with the claim's own words wrapped and targeted."""
+    start, end = claim.get("start"), claim.get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
+        return None
+    return f"/articles/{claim['article']}?span={start}-{end}#hit"
 
 
 def _quote_groups(event: dict[str, Any], href: Any) -> list[dict[str, Any]]:

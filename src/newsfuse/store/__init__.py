@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from newsfuse.model import Analysis, Article, Assignment, Rejection
+from newsfuse.model import Analysis, Article, Assignment, EventChange, Rejection
 
 DEFAULT_DB = "newsfuse.db"
 
@@ -40,6 +40,8 @@ class Batch:
     rejections: list[Rejection] = field(default_factory=list)
     raw_hashes: dict[str, str] = field(default_factory=dict)
     line_keys: dict[str, list[str]] = field(default_factory=dict)
+    changes: list[EventChange] = field(default_factory=list)
+    removed_events: list[str] = field(default_factory=list)
 
 
 class Store(Protocol):
@@ -60,6 +62,7 @@ class Store(Protocol):
     def articles(self, event_id: str | None = None) -> Iterator[Article]: ...
     def analysis(self, article_id: str) -> Analysis | None: ...
     def assignment(self, article_id: str) -> Assignment | None: ...
+    def changes(self, article_id: str) -> list[EventChange]: ...
     def event_states(self) -> Iterator[EventRecord]: ...
     def get_event(self, event_id: str) -> EventRecord: ...
     def events(self, limit: int | None = None) -> list[EventRecord]: ...

@@ -12,7 +12,15 @@ from typing import Any
 import numpy as np
 
 from newsfuse.errors import MigrationError, NotFound, StoreError
-from newsfuse.model import Analysis, Article, Assignment, Rejection, RemovedLine
+from newsfuse.model import (
+    Analysis,
+    Article,
+    Assignment,
+    EventChange,
+    Reason,
+    Rejection,
+    RemovedLine,
+)
 from newsfuse.store import Batch, EventRecord
 
 _ARTICLE_COLUMNS = ("id, seq, origin, url, source, title, published, author, text, removed, "
@@ -111,6 +119,24 @@ class SQLiteStore:
                   json.dumps(e.state, sort_keys=True)) for e in batch.events])
             self._count_lines(batch)
             self._write_rejections(batch.rejections)
+            self._apply_changes(batch)
+
+    def _apply_changes(self, batch: Batch) -> None:
+        """Move the articles of merged events and record each merge."""
+        for change in batch.changes:
+            for table in ("articles", "assignments"):
+                self.conn.execute(f"UPDATE {table} SET event_id = ? WHERE event_id = ?",
+                                  (change.event_id, change.other_id))
+            cursor = self.conn.execute(
+                "INSERT INTO event_changes (kind, event_id, other_id, score, reasons, "
+                "article_ids, at_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (change.kind, change.event_id, change.other_id, change.score,
+                 json.dumps([r.model_dump() for r in change.reasons]),
+                 json.dumps(list(change.article_ids)), change.at_seq))
+            self.conn.executemany("INSERT INTO event_change_articles VALUES (?, ?)",
+                                  [(cursor.lastrowid, a) for a in change.article_ids])
+        self.conn.executemany("DELETE FROM events WHERE id = ?",
+                              [(e,) for e in batch.removed_events])
 
     def _write_articles(self, batch: Batch) -> None:
         event_of = {a.article_id: a.event_id for a in batch.assignments}
@@ -226,6 +252,19 @@ class SQLiteStore:
         return Assignment(article_id=row[0], event_id=row[1], score=row[2], new_event=bool(row[3]),
                           reasons=tuple(json.loads(row[4])), runner_up=row[5],
                           runner_up_score=row[6])
+
+    def changes(self, article_id: str) -> list[EventChange]:
+        """The merges that moved an article, oldest first."""
+        try:
+            rows = self.conn.execute(
+                "SELECT c.kind, c.event_id, c.other_id, c.score, c.reasons, c.article_ids, "
+                "c.at_seq FROM event_changes c JOIN event_change_articles a ON a.change_id = c.id "
+                "WHERE a.article_id = ? ORDER BY c.id", (article_id,)).fetchall()
+        except sqlite3.OperationalError:
+            return []  # a read-only store from before migration 2 has no merges to show
+        return [EventChange(kind=r[0], event_id=r[1], other_id=r[2], score=r[3],
+                            reasons=tuple(Reason(**x) for x in json.loads(r[4])),
+                            article_ids=tuple(json.loads(r[5])), at_seq=r[6]) for r in rows]
 
     def event_states(self) -> Iterator[EventRecord]:
         """Every event with its grouping state, oldest first."""
