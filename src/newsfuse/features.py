@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 
 from newsfuse.model import Analysis, Article
@@ -17,6 +18,7 @@ SALIENT_TERMS = 60  # an article is compared on its strongest terms, not its lon
 _LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 _NON_WORD = re.compile(r"[^\w\s-]")
+EVENT_DAY_REACH = 30  # a main happening further back than this is background, not the event
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
@@ -71,7 +73,7 @@ def features_of(article: Article, analysis: Analysis) -> ArticleFeatures:
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     features = ArticleFeatures(article_id=article.id,
                                terms={t: w / norm for t, w in weights.items()},
-                               date=article.published_date)
+                               date=event_day(article.published_date, analysis))
     for entity in analysis.entities:
         _add_entity(features, entity.label, entity.text)
         if entity.label == "DATE":
@@ -79,6 +81,19 @@ def features_of(article: Article, analysis: Analysis) -> ArticleFeatures:
     features.quantities = {f"{q.noun}:{q.value:g}" for q in analysis.quantities
                            if not 1950 <= q.value <= 2099}  # years are dates, not counts
     return features
+
+
+def event_day(published: str | None, analysis: Analysis) -> str | None:
+    """The day the article's main happening took place, resolved from its text against the
+    publication date; else the publication date; unknown without one."""
+    if not published:
+        return None
+    days = sorted(h.date for h in analysis.happenings if h.main and len(h.date) == 10)
+    earliest = (date.fromisoformat(published[:10]) - timedelta(days=EVENT_DAY_REACH)).isoformat()
+    for day in days:
+        if earliest <= day <= published[:10]:
+            return day
+    return published
 
 
 def _add_entity(features: ArticleFeatures, label: str, text: str) -> None:
