@@ -93,3 +93,17 @@ def test_regroup_follows_merges():
              (_features("d", "flood river dam rain evacuation"), 4, "D", None)]
     labels = regroup(items, config)
     assert labels["a"] == labels["b"] == labels["c"] != labels["d"]
+
+
+def test_a_lone_report_gets_a_last_repair_as_it_leaves_the_window():
+    grouper = OnlineGrouper(GroupingConfig(threshold=0.9, merge_threshold=0.3, max_gap_days=5))
+    lone = grouper.partial_fit(_features("a", "strike depot drone militia fuel fire",
+                                         date="2025-03-01"), 1, "A")
+    grown = grouper.partial_fit(_features("b", STRIKE, ["Lena Ortiz"], date="2025-03-02"), 2, "B")
+    grouper.partial_fit(_features("c", STRIKE, ["Lena Ortiz"], date="2025-03-02"), 3, "C")
+    grouper.take_dirty()  # written by the runner: now they may leave the window
+    grouper.partial_fit(_features("d", "flood river dam rain", date="2025-03-20"), 4, "D")
+    changes, removed = grouper.take_changes()
+    assert [(c.event_id, c.other_id, c.at_seq) for c in changes] == [
+        (grown.event_id, lone.event_id, 4)]
+    assert removed == [lone.event_id] and lone.event_id not in grouper.events_

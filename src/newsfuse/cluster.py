@@ -78,7 +78,7 @@ class OnlineGrouper:
                     duplicate_event: str | None = None) -> Assignment:
         """Place one article; a near-duplicate joins its original's event."""
         if features.date:
-            self._expire(features.date)
+            self._expire(features.date, seq)
         if duplicate_event and duplicate_event in self.events_:
             self._add(self.events_[duplicate_event], features, seq, title, count_features=False)
             return Assignment(article_id=features.article_id, event_id=duplicate_event,
@@ -115,8 +115,11 @@ class OnlineGrouper:
         open_ids.sort(key=lambda e: (-hits[e], e))
         return open_ids[:MAX_CANDIDATES]
 
-    def _expire(self, day: str) -> None:
-        """Forget events whose window closed before `day`: memory follows the active window."""
+    def _expire(self, day: str, seq: int) -> None:
+        """Forget events whose window closed before `day`: memory follows the active window.
+
+        A small event gets a last repair as it leaves, against the events still around it.
+        """
         horizon = (date.fromisoformat(day[:10]) - timedelta(days=self.config.max_gap_days))
         cutoff = horizon.isoformat()
         unwritten = []
@@ -128,7 +131,8 @@ class OnlineGrouper:
             if event_id in self.dirty_:
                 unwritten.append((end, event_id))  # its new state is not written yet
                 continue
-            self._forget(event_id)
+            if record.n_articles > self.config.merge_max_size or not self._repair_one(record, seq):
+                self._forget(event_id)
         for entry in unwritten:
             heapq.heappush(self.closing_, entry)
 
@@ -261,18 +265,21 @@ class OnlineGrouper:
         The runner calls this after each window of articles, so an article that arrived before
         its event had taken shape does not stay alone (it lowers order sensitivity).
         """
-        cfg = self.config
         small = sorted((self.events_[e] for e in self._repair_set()),
                        key=lambda r: (r.n_articles, r.first_seq, r.id))
         for record in small:
-            if record.id not in self.events_:
-                continue  # merged into another earlier in this pass
-            features = as_features(record)
-            scored = [self.score(features, self.events_[e])
-                      for e in self._neighbours(features, record)]
-            best = max(scored, key=lambda s: (s.score, s.event_id), default=None)
-            if best is not None and best.score >= cfg.merge_threshold:
-                self._merge(self.events_[best.event_id], record, best, seq)
+            if record.id in self.events_:  # not merged into another earlier in this pass
+                self._repair_one(record, seq)
+
+    def _repair_one(self, record: EventRecord, seq: int) -> bool:
+        """Merge one small event into the best grown event it matches; True if it was merged."""
+        features = as_features(record)
+        scored = [self.score(features, self.events_[e]) for e in self._neighbours(features, record)]
+        best = max(scored, key=lambda s: (s.score, s.event_id), default=None)
+        if best is None or best.score < self.config.merge_threshold:
+            return False
+        self._merge(self.events_[best.event_id], record, best, seq)
+        return True
 
     def _repair_set(self) -> set[str]:
         """Small events whose match may have changed: grown ones and those near a grown one.
@@ -423,8 +430,9 @@ ClusterStage = OnlineGrouper
 
 
 def regroup(items: Iterable[tuple[ArticleFeatures, int, str | None, str | None]],
-            config: GroupingConfig | None = None) -> dict[str, str]:
-    """Replay online grouping over (features, seq, title, duplicate_of) in arrival order.
+            config: GroupingConfig | None = None, window: int = 2000) -> dict[str, str]:
+    """Replay online grouping over (features, seq, title, duplicate_of) in arrival order, with a
+    repair after every `window` articles and at the end, as the pipeline runner does.
 
     Pure: used to tune and compare configurations on stored analyses without a spaCy pass.
     """
@@ -434,6 +442,9 @@ def regroup(items: Iterable[tuple[ArticleFeatures, int, str | None, str | None]]
     for features, seq, title, original in items:
         hint = _final(merged_into, labels[original]) if original in labels else None
         labels[features.article_id] = grouper.partial_fit(features, seq, title, hint).event_id
+        grouper.take_dirty()  # as if written, so that events can leave the window
+        if len(labels) % window == 0:
+            grouper.repair(seq)
         for change in grouper.take_changes()[0]:
             merged_into[change.other_id] = change.event_id
     grouper.repair(len(labels))
