@@ -341,8 +341,12 @@ def serve(db: DbOpt = None,
 
     from newsfuse.serve import create_app
     from newsfuse.store import resolve_db
+    from newsfuse.store.postgres import is_postgres
 
-    web = create_app(resolve_db(db), allow_writes=allow_writes, token=token)
+    location = resolve_db(db)
+    if is_postgres(location):
+        raise UsageError("the web desk reads SQLite stores only; serve a SQLite copy for now.")
+    web = create_app(location, allow_writes=allow_writes, token=token)
     if not _state["quiet"]:
         typer.echo(f"newsfuse web desk on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)

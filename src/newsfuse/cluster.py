@@ -74,6 +74,14 @@ class OnlineGrouper:
             self._index(record)
         return self
 
+    def refresh(self, changed: list[EventRecord], removed: list[str]) -> None:
+        """Take in events another process wrote: replace changed ones, drop removed ones."""
+        for event_id in [*removed, *(e.id for e in changed)]:
+            if event_id in self.events_:
+                self._forget(event_id)
+        self.load(changed)
+        self.touched_.update(e.id for e in changed)
+
     def partial_fit(self, features: ArticleFeatures, seq: int, title: str | None,
                     duplicate_event: str | None = None) -> Assignment:
         """Place one article; a near-duplicate joins its original's event."""

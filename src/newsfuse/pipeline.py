@@ -106,6 +106,7 @@ class Runner:
         self.report = IngestReport()
         self.grouper = OnlineGrouper(settings.grouping).load(list(store.event_states()))
         self.seq = store.next_seq()
+        self.mark = store.change_mark()
         self.runner: nlp.NlpRunner | None = None
         self.queued = 0
 
@@ -136,9 +137,25 @@ class Runner:
         work = ([(p.article.id, p.article.text, p.article.title, p.article.published)
                  for p in batch] for batch in batches)
         for batch, analyses in zip(batches, runner.map(work), strict=True):
-            self.store.write_batch(self._group(batch, analyses))
+            with self.store.group_lock():  # other writers of a shared store wait here
+                self._catch_up(batch)
+                self.store.write_batch(self._group(batch, analyses))
+                self.mark = self.store.change_mark()
             self.progress("analyse", len(batch), self.queued)
-        self._repair()
+        with self.store.group_lock():
+            self._catch_up([])
+            self._repair()
+            self.mark = self.store.change_mark()
+
+    def _catch_up(self, batch: list[Prepared]) -> None:
+        """Take in what other processes wrote since our last write: their events and seqs."""
+        mark = self.store.change_mark()
+        if mark != self.mark:
+            self.grouper.refresh(*self.store.events_changed_since(self.mark))
+        shift = mark[0] + 1 - (batch[0].article.seq if batch else self.seq)
+        for item in batch if shift > 0 else []:  # seqs others took since we numbered this batch
+            item.article = item.article.model_copy(update={"seq": item.article.seq + shift})
+        self.seq = max(self.seq, mark[0] + 1, batch[-1].article.seq + 1 if batch else 0)
 
     def _repair(self) -> None:
         """Merge the small events that the window's articles made match a grown event."""

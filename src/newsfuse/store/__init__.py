@@ -68,6 +68,10 @@ class Store(Protocol):
     def events(self, limit: int | None = None) -> list[EventRecord]: ...
     def rejections(self) -> list[Rejection]: ...
     def counts(self) -> dict[str, int]: ...
+    def group_lock(self) -> AbstractContextManager[None]: ...
+    def change_mark(self) -> tuple[int, int]: ...
+    def events_changed_since(self, mark: tuple[int, int]
+                             ) -> tuple[list[EventRecord], list[str]]: ...
 
 
 def resolve_db(db: str | None) -> str:
@@ -76,18 +80,26 @@ def resolve_db(db: str | None) -> str:
 
 
 def open_store(db: str | None = None, create: bool = True) -> Store:
-    """Open (and migrate) the store at `db`; with create=False a missing file is an error."""
+    """Open (and migrate) the store at `db`; with create=False a missing store is an error.
+
+    `db` is a SQLite file path (or ':memory:') or a postgresql:// URL.
+    """
     from newsfuse.errors import NotFound
+    from newsfuse.store.postgres import PostgresStore, is_postgres
     from newsfuse.store.sqlite import SQLiteStore
 
     location = resolve_db(db)
-    if location.startswith(("postgresql:", "postgres:")):
-        from newsfuse.errors import ConfigError
-
-        raise ConfigError("PostgreSQL stores are not supported yet; use a SQLite file path.")
-    if not create and location != ":memory:" and not Path(location).exists():
-        raise NotFound(f"store not found: {location}.",
+    missing = NotFound(f"store not found: {location}.",
                        hint="ingest articles into it first, or pass --db")
-    store = SQLiteStore(location)
+    store: PostgresStore | SQLiteStore
+    if is_postgres(location):
+        store = PostgresStore(location)
+        if not create and not store.exists():
+            store.close()
+            raise missing
+    else:
+        if not create and location != ":memory:" and not Path(location).exists():
+            raise missing
+        store = SQLiteStore(location)
     store.migrate()
     return store
