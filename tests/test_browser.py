@@ -308,3 +308,28 @@ def test_timeline_and_map_render_in_the_browser(server, page):
     page.locator("svg.map a").first.click()
     page.wait_for_url("**/events/*")
     assert page.dialogs == []
+
+
+def test_event_page_draws_its_timeline_and_map(server, page):
+    from playwright.sync_api import expect
+
+    event, _ = _event_with_a_disputed_number(server)
+    page.goto(server + f"/events/{event['id']}")
+    placed = [p for p in event["places"] if p["lat"] is not None and p["lon"] is not None]
+    expect(page.locator("svg.eventmap circle.place")).to_have_count(len(placed))
+    expect(page.locator("svg.strip .mark")).to_have_count(
+        page.locator("svg.strip a").count())
+    assert page.locator("svg.strip .mark").count() >= 1
+    assert page.evaluate("""() => {
+      const land = document.querySelector('svg.eventmap path.land');
+      return land !== null && land.getBBox().width > 0;
+    }""")
+    assert page.locator("#sources .card").count() == len(event["articles"])
+    _shot(page, "07-event-charts")
+    page.locator("svg.eventmap a").last.click()  # drawn last: the most mentioned place
+    page.wait_for_url("**/articles/*?span=*#hit")
+    mention = placed[0]["mentions"][0]
+    text = _api(server, f"/api/articles/{quote(mention['article'], safe='')}")["article"]["text"]
+    expect(page.locator("#hit")).to_have_text(text[mention["start"]:mention["end"]])
+    expect(page.locator("#hit")).to_be_in_viewport()
+    assert page.dialogs == []

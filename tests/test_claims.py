@@ -348,3 +348,15 @@ def test_calendar_dates_from_the_times_extractor(nlp):
         ("March 9", 20190309, 20190309, "date"), ("2016", 20160101, 20161231, "date")]
     assert [c.subject for c in found] == ["release", "audit"]
     assert all(c.predicate != "date" for c in find_claims(text, doc))
+
+
+def test_a_inside_a_dozen_is_not_a_count_of_one(nlp):
+    found = claims(nlp, "Four guards were killed and about a dozen wounded when the convoy was hit.")
+    assert [(c.predicate, c.text, c.low, c.high) for c in found] == [
+        ("killed", "Four", 4.0, 4.0), ("wounded", "about a dozen", 11.0, 13.0)]
+
+
+def test_a_still_counts_one_outside_a_number(nlp):
+    found = claims(nlp, "The raid killed a ferryman and wounded a dozen dock workers.")
+    assert ("killed", "a", 1.0) in [(c.predicate, c.text, c.low) for c in found]
+    assert ("wounded", "a dozen", 12.0) in [(c.predicate, c.text, c.low) for c in found]

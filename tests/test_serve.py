@@ -412,3 +412,265 @@ def test_header_links_to_timeline_and_map(client):
         assert 'href="/timeline"' in page and 'href="/map"' in page
     schema = _get(client, "/openapi.json").json()
     assert {"/api/timeline", "/api/map"} <= set(schema["paths"])
+
+
+# -- the event page's charts, sources and merges (issue 6) ------------------------------------------
+
+
+def _event_with_timeline_and_places(client):
+    """The examples' event with the most timeline entries among those with a placed place."""
+    docs = [_get(client, f"/api/events/{e['id']}").json() for e in _all_events(client)]
+    placed = [d for d in docs if any(p["lat"] is not None for p in d["event"]["places"])]
+    return max(placed, key=lambda d: (len(d["event"]["timeline"]), d["event"]["id"]))
+
+
+@pytest.mark.issue(6)
+def test_event_timeline_chart_marks_link_to_their_sentences(client):
+    from newsfuse.serve.charts import date_range
+
+    doc = _event_with_timeline_and_places(client)
+    event = doc["event"]
+    page = _get(client, f"/events/{event['id']}").text
+    svg = re.search(r'<svg class="strip".*?</svg>', page, re.S).group(0)
+    drawn = [t for t in event["timeline"] if date_range(t["date"])]
+    assert len(drawn) >= 3
+    marks = re.findall(r'<a href="([^"]+)"><(?:circle|rect) class="mark( main)?"[^>]*>'
+                       r"<title>([^<]*)</title>", svg)
+    assert len(marks) == len(drawn)
+    for (link, main, title), entry in zip(marks, drawn, strict=True):
+        article, start = re.fullmatch(r"/articles/([^#]+)#s-(\d+)", link).groups()
+        assert article == entry["article"] and int(start) <= entry["start"]
+        assert bool(main) == entry["main"]
+        assert html.unescape(title).endswith(f"{entry['date']}: {entry['text']}")
+        text = _get(client, f"/api/articles/{article}").json()["article"]["text"]
+        assert text[entry["start"]:entry["end"]] == entry["text"]  # the span is the sentence
+    assert "style=" not in page and "<script" not in page
+
+
+@pytest.mark.issue(6)
+def test_event_map_draws_each_placed_place_inside_its_view(client):
+    doc = _event_with_timeline_and_places(client)
+    event = doc["event"]
+    page = _get(client, f"/events/{event['id']}").text
+    svg = re.search(r'<svg class="eventmap" viewBox="([^"]+)".*?</svg>', page, re.S)
+    west, top, width, height = map(float, svg.group(1).split())
+    assert width == pytest.approx(2 * height) and width >= 8
+    placed = [p for p in event["places"] if p["lat"] is not None and p["lon"] is not None]
+    points = re.findall(r'<a href="([^"]+)"><circle class="place" cx="([^"]+)" cy="([^"]+)" '
+                        r'r="([^"]+)"><title>([^<]*)</title>', svg.group(0))
+    assert len(points) == len(placed) >= 1
+    by_name = {html.unescape(t).split(" (")[0].split(":")[0]: (h, x, y, r)
+               for h, x, y, r, t in points}
+    for place in placed:
+        link, x, y, _radius = by_name[place["name"]]
+        assert west <= float(x) <= west + width and top <= float(y) <= top + height
+        assert float(x) == pytest.approx(place["lon"]) and float(y) == pytest.approx(-place["lat"])
+        mention = place["mentions"][0]
+        assert html.unescape(link) == (f"/articles/{mention['article']}?span="
+                                       f"{mention['start']}-{mention['end']}#hit")
+        text = _get(client, f"/api/articles/{mention['article']}").json()["article"]["text"]
+        assert text[mention["start"]:mention["end"]]  # a real span of the article
+    radii = {place["name"]: float(by_name[place["name"]][3]) for place in placed}
+    ranked = sorted(placed, key=lambda p: -len(p["mentions"]))
+    assert radii[ranked[0]["name"]] >= radii[ranked[-1]["name"]]  # sized by mentions
+    assert re.search(r'<path class="land" transform="scale\(0.1\)" d="M', svg.group(0))
+    assert '<table class="places">' in page  # the numbers stay in the table
+
+
+@pytest.mark.issue(6)
+def test_event_twin_has_what_each_source_alone_reports(client):
+    from newsfuse.serve.sources import speaker_key
+
+    for row in _all_events(client):
+        doc = _get(client, f"/api/events/{row['id']}").json()
+        event, articles = doc["event"], doc["articles"]
+        ids = {a["id"] for a in articles}
+        page = _get(client, f"/events/{row['id']}").text
+        for article in articles:
+            alone = article["alone"]
+            if alone["copy_of"]:
+                assert alone["copy_of"] == article["duplicate_of"] and not alone["facts"]
+                continue
+            for claim in alone["facts"]:
+                fact = next(f for f in event["facts"] if f["predicate"] == claim["predicate"]
+                            and any(c["start"] == claim["start"]
+                                    and c["article"] == article["id"] for c in f["claims"]))
+                others = {c["article"] for c in fact["claims"]} - {article["id"]}
+                assert all(next(a for a in articles if a["id"] == o)["duplicate_of"]
+                           == article["id"] for o in others if o in ids)
+                link = f'/articles/{article["id"]}?span={claim["start"]}-{claim["end"]}#hit'
+                assert html.escape(link) in page
+            for claim in alone["versions"]:
+                assert claim["status"] == "disputed"
+            copies = {a["id"] for a in articles if a["duplicate_of"] == article["id"]}
+            quoted = {speaker_key(q) for q in event["quotes"]
+                      if q["article"] not in {article["id"], *copies}}
+            assert not {speaker_key({"speaker": s["name"], "speaker_id": s["id"]})
+                        for s in alone["speakers"]} & quoted
+
+
+@pytest.mark.issue(6)
+def test_same_words_of_one_speaker_are_one_quote_line_with_every_citation():
+    from newsfuse.serve.pages import _quote_groups
+
+    said = "We will rebuild the bridge before winter"
+    quotes = [{"speaker": "Ana Lind", "speaker_id": "p:ana", "text": said + ".", "article": "a1",
+               "start": 5, "end": 45, "direct": True, "cue": "say"},
+              {"speaker": "Ana Lind", "speaker_id": "p:ana", "text": said.upper(),
+               "article": "a2", "start": 9, "end": 49, "direct": True, "cue": "say"},
+              {"speaker": "Ana Lind", "speaker_id": "p:ana", "text": "the bridge",
+               "article": "a3", "start": 1, "end": 11, "direct": True, "cue": "say"},
+              {"speaker": "Ana Lind", "speaker_id": "p:ana", "text": "Nobody was hurt",
+               "article": "a2", "start": 60, "end": 75, "direct": True, "cue": "add"}]
+    groups = _quote_groups({"quotes": quotes}, lambda a, s: f"/articles/{a}#s-{s}")
+    (group,) = groups
+    assert group["count"] == 4
+    assert [q["text"] for q in group["quotes"]] == [said + ".", "Nobody was hurt"]
+    assert [c["article"] for c in group["quotes"][0]["cites"]] == ["a1", "a2", "a3"]
+
+
+@pytest.mark.issue(6)
+def test_strip_and_map_geometry():
+    from datetime import date
+
+    from newsfuse.serve.charts import date_range, strip_svg
+    from newsfuse.serve.world import MIN_SPAN, event_map, outline_rings, view_box
+
+    assert date_range("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    assert date_range("2024-W01") == (date(2024, 1, 1), date(2024, 1, 7))
+    assert date_range("2024-Q4") == (date(2024, 10, 1), date(2024, 12, 31))
+    assert date_range("2023-02-30") is None and date_range("PRESENT_REF") is None
+    entries = [{"n": 1, "date": "2024-03", "text": "a", "main": False},
+               {"n": 2, "date": "2024-03-20", "text": "b", "main": True},
+               {"n": 3, "date": "someday", "text": "c", "main": False}]
+    strip = strip_svg(entries)
+    assert [r["n"] for r in strip["rows"]] == [1, 2]
+    month, day = strip["rows"]
+    assert not month["point"] and day["point"]
+    assert month["x"] == strip["left"] and month["x"] < day["cx"] < month["x"] + month["w"]
+    assert strip_svg(entries[2:]) is None
+    west, north, width, height = view_box([(48.85, 2.35)])
+    assert width == MIN_SPAN and height == MIN_SPAN / 2
+    assert west < 2.35 < west + width and north - height < 48.85 < north
+    assert view_box([(-85, -179), (85, 179)]) == (-180.0, 90.0, 360.0, 180.0)
+    assert len(outline_rings()) > 100
+    paris = event_map([{"name": "Paris", "lat": 48.85, "lon": 2.35, "mentions": [{}] * 3},
+                       {"name": "Nowhere", "lat": None, "lon": None, "mentions": [{}]}])
+    assert [p["name"] for p in paris["points"]] == ["Paris"]
+    assert 0 < len(paris["outline"]) < 60_000  # only the rings near Paris
+    assert event_map([{"name": "Nowhere", "lat": None, "lon": None, "mentions": []}]) is None
+
+
+@pytest.mark.issue(6)
+def test_map_labels_never_overlap():
+    from newsfuse.serve.world import event_map
+
+    places = [{"name": f"Town {i}", "lat": 50 + i * 0.01, "lon": 10 + i * 0.01,
+               "mentions": [{}] * (10 - i)} for i in range(8)]
+    labels = event_map(places)["labels"]
+    assert labels[0]["text"] == "Town 0" and len(labels) < len(places)
+
+
+@pytest.mark.issue(6)
+def test_hostile_text_is_escaped_inside_the_event_svgs(tmp_path):
+    article = {"id": "hostile-svg", "source": "<svg onload=alert(7)>Quay Echo",
+               "title": "Quay fire <script>alert(8)</script>", "published": "2025-04-08",
+               "text": ("On Monday a fire broke out at the grain quay in Marseille, France, "
+                        "<img src=x onerror=alert(9)> and \"</title><script>alert(10)</script>\" "
+                        "was painted on the wall, the port police said.\n\n"
+                        "Four firefighters were injured in Marseille on Monday, the fire "
+                        "service said.")}
+    source = tmp_path / "hostile.jsonl"
+    source.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    store = open_store(str(tmp_path / "svg.db"))
+    try:
+        ingest([source], store)
+    finally:
+        store.close()
+    with TestClient(create_app(str(tmp_path / "svg.db"))) as test_client:
+        event_id = _get(test_client, "/api/articles/hostile-svg").json()["article"]["event"]
+        doc = _get(test_client, f"/api/events/{event_id}").json()
+        page = _get(test_client, f"/events/{event_id}").text
+    assert doc["event"]["timeline"] and any(p["lat"] for p in doc["event"]["places"])
+    lowered = page.lower()
+    for raw in (*RAW_MARKUP, "<svg onload", "</title><script"):
+        assert raw not in lowered, raw
+    strip = re.search(r'<svg class="strip".*?</svg>', page, re.S).group(0)
+    assert "&lt;/title&gt;&lt;script&gt;alert(10)" in strip
+    assert re.search(r'<svg class="eventmap".*?</svg>', page, re.S)
+    for attribute in re.findall(r'\s[a-z-]+="([^"]*)"', strip):
+        assert "<" not in attribute and ">" not in attribute
+
+
+# -- grouping merges ---------------------------------------------------------------------------------
+
+
+def _merge_smallest_into_largest(db):
+    """Apply a merge to the store as the ingest would; returns (small, large, moved ids)."""
+    from newsfuse.model import EventChange, Reason
+    from newsfuse.store import Batch
+
+    store = open_store(str(db))
+    try:
+        events = sorted(store.events(), key=lambda e: (e.n_articles, e.id))
+        small, large = events[0], events[-1]
+        moved = [a.id for a in store.articles(small.id)]
+        large.n_articles += small.n_articles
+        change = EventChange(kind="merge", event_id=large.id, other_id=small.id, score=0.41,
+                             reasons=(Reason(kind="terms", value="<b>quay</b>", weight=0.3),),
+                             article_ids=tuple(moved), at_seq=99)
+        store.write_batch(Batch(events=[large], changes=[change], removed_events=[small.id]))
+    finally:
+        store.close()
+    return small, large, moved
+
+
+@pytest.mark.issue(6)
+def test_the_index_follows_merges_between_refreshes(desk_db, tmp_path):
+    db = tmp_path / "merge.db"
+    shutil.copy(desk_db, db)
+    with TestClient(create_app(str(db))) as test_client:
+        desk = test_client.app.state.desk
+        before = {e["id"]: e for e in _all_events(test_client)}
+        small, large, moved = _merge_smallest_into_largest(db)
+        word = next(w for w in re.findall(r"[A-Za-z]{6,}", _text(test_client, moved[0]))
+                    if _all_events(test_client, q=w) and
+                    {e["id"] for e in _all_events(test_client, q=w)} == {small.id})
+        desk.index.poke()
+        desk.index._thread.join(timeout=60)  # the poke noticed the change id, not a new seq
+        after = {e["id"]: e for e in _all_events(test_client)}
+        assert set(after) == set(before) - {small.id}
+        assert after[large.id]["n_articles"] == before[large.id]["n_articles"] + len(moved)
+        assert [e["id"] for e in _all_events(test_client, q=word)] == [large.id]
+        assert desk.index.indexed_change == 1
+        assert desk.index.refresh() == 0  # nothing new: the change is not applied twice
+        doc = _get(test_client, f"/api/events/{large.id}").json()
+        assert set(moved) <= set(doc["event"]["articles"])
+        row = next(a for a in doc["articles"] if a["id"] == moved[0])
+        assert row["changes"][0]["other_id"] == small.id and row["changes"][0]["score"] == 0.41
+        page = _get(test_client, f"/events/{large.id}").text
+        assert f'merged <a href="/events/{small.id}">' in page and "&lt;b&gt;quay" in page
+        article = _get(test_client, f"/api/articles/{moved[0]}").json()["article"]
+        assert article["event"] == large.id and article["changes"][0]["event_id"] == large.id
+        assert "Then merged" in _get(test_client, f"/articles/{moved[0]}").text
+        for prefix in ("/events/", "/api/events/"):
+            response = test_client.get(prefix + small.id, follow_redirects=False)
+            assert response.status_code == 308
+            assert response.headers["location"] == prefix + large.id
+
+
+@pytest.mark.issue(6)
+def test_a_store_without_the_changes_table_still_serves(desk_db, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    shutil.copy(desk_db, db)
+    conn = sqlite3.connect(db)
+    conn.executescript("DROP TABLE event_change_articles; DROP TABLE event_changes;")
+    conn.close()
+    with TestClient(create_app(str(db))) as test_client:
+        events = _all_events(test_client)
+        assert events and test_client.app.state.desk.index.indexed_change == 0
+        test_client.app.state.desk.index.poke()
+        _get(test_client, f"/events/{events[0]['id']}")
+        _get(test_client, "/events/e-gone", status=404)

@@ -103,11 +103,14 @@ def find_claims(text: str, doc: Any, times: Sequence[TimeExpr] | None = None) ->
         The claims, in the order their number phrases appear.
     """
     claims: list[Claim] = []
-    for phrase in sorted(find_numbers(text) + find_clock_times(text), key=lambda p: p.start):
+    phrases = sorted(find_numbers(text) + find_clock_times(text), key=lambda p: p.start)
+    for phrase in phrases:
         claim = _claim(text, doc, phrase, claims)
         if claim is not None:
             claims.append(claim)
-    claims.extend(_article_claims(doc))
+    numbers = [(p.start, p.end) for p in phrases]
+    claims.extend(c for c in _article_claims(doc)
+                  if not any(start <= c.start < end for start, end in numbers))
     claims.extend(_date_claims(text, doc, times or ()))
     return sorted(claims, key=lambda c: (c.start, c.end))
 
@@ -300,8 +303,8 @@ def _count(head: Any, phrase: NumberPhrase) -> tuple[str, str | None, str | None
     if noun is not None and _lemma(noun) in CASUALTY_WORDS:
         predicate, trigger = CASUALTY_WORDS[_lemma(noun)], noun.text
         noun = _of_object(noun) if _of_object(noun) is not noun else None
-    if predicate is None:
-        predicate, trigger = _casualty(anchor, noun)
+    if predicate is None:  # a bare number's own participle counts too: "and a dozen wounded"
+        predicate, trigger = _casualty(anchor, noun if noun is not None else head)
     if predicate is None and noun is not None and _vague(noun):
         return None
     if predicate is None and noun is not None:

@@ -6,11 +6,11 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from newsfuse.errors import UsageError
-from newsfuse.serve.pages import DeskDep, QueryDep
+from newsfuse.errors import NotFound, UsageError
+from newsfuse.serve.pages import DeskDep, QueryDep, moved_or_raise
 from newsfuse.serve.security import MESSAGES, check_token, error_body
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -34,10 +34,18 @@ async def event_map(desk: DeskDep, query: QueryDep) -> dict[str, Any]:
     return desk.map(query)
 
 
-@router.get("/events/{event_id}", summary="One event (the /events/{id} page's data)")
-async def get_event(event_id: str, desk: DeskDep) -> dict[str, Any]:
-    """The newsfuse/1 event record and its articles with their grouping reasons."""
-    return desk.event(event_id).document
+@router.get("/events/{event_id}", summary="One event (the /events/{id} page's data)",
+            response_model=None,
+            responses={308: {"description": "The event was merged into the one `Location` "
+                                            "names"}})
+async def get_event(event_id: str, desk: DeskDep) -> Response:
+    """The newsfuse/1 event record and its articles with their grouping reasons and merges."""
+    try:
+        document = desk.event(event_id).document
+    except NotFound as missing:
+        return moved_or_raise(desk, event_id, "/api/events/", missing)
+    # straight to JSON: without a response model FastAPI would walk the document in Python
+    return JSONResponse(document)
 
 
 @router.get("/articles/{article_id}", summary="One article (the /articles/{id} page's data)")

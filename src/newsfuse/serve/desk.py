@@ -93,12 +93,17 @@ class Desk:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        view = self.index.view(record.id, record.last_seq) or build_event_view(record, store)
+        view = (self.index.view(record.id, record.last_seq, record.n_articles)
+                or build_event_view(record, store))
         with self._cache_lock:
             self._cache[key] = view
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return view
+
+    def successor(self, event_id: str) -> str | None:
+        """The event a merged-away event id now lives on in (None if it was never merged)."""
+        return self.store().merged_into(event_id)
 
     def article(self, article_id: str) -> ArticleView:
         """The article page: its newsfuse/1 record, copies, and the marks of its extractions."""

@@ -2,8 +2,12 @@
 
 The store stays read-only for the desk, so the list's filters (places, actors, event type,
 disputed facts) and full-text search live in a file of the desk's own, rebuilt from the store
-and brought up to date whenever newer articles arrive (articles are only ever appended, so the
-highest arrival number tells what changed). Search is SQLite FTS5 over article titles and texts.
+and brought up to date whenever newer articles or grouping changes arrive. Articles are only
+ever appended, so the highest arrival number tells which are new; the grouping may later merge
+a small event into a bigger one (a row in the store's `event_changes`), so the index also
+remembers the last change it followed, moves the merged event's articles to the survivor,
+drops the merged event and rewrites the survivor. Search is SQLite FTS5 over article titles
+and texts.
 """
 
 from __future__ import annotations
@@ -42,10 +46,11 @@ CREATE INDEX IF NOT EXISTS ev_actor_event ON ev_actor (event);
 CREATE TABLE IF NOT EXISTS ev_point (event TEXT PRIMARY KEY, name TEXT NOT NULL,
                                      lat REAL NOT NULL, lon REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS art (seq INTEGER PRIMARY KEY, event TEXT);
+CREATE INDEX IF NOT EXISTS art_event ON art (event);
 CREATE VIRTUAL TABLE IF NOT EXISTS art_fts USING fts5 (
     title, text, content='', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS doc (id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL,
-                                data BLOB NOT NULL);
+                                n_articles INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 _COLUMNS = ('id, sort, last_seq, title, start, "end", date, n_articles, n_sources, disputed, '
@@ -142,6 +147,7 @@ class EventIndex:
         conn.executescript(SCHEMA)
         conn.close()
         self.indexed_seq = 0
+        self.indexed_change = 0
 
     def _reader(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -169,8 +175,11 @@ class EventIndex:
             return changed
 
     def poke(self) -> None:
-        """Start a background refresh when the store has newer articles and none is running."""
-        if self._stopped or self.pool.get().max_seq() <= self.indexed_seq:
+        """Start a background refresh when the store has news (articles, merges), none running."""
+        if self._stopped:
+            return
+        store = self.pool.get()
+        if store.max_seq() <= self.indexed_seq and store.max_change() <= self.indexed_change:
             return
         if self._thread is not None and self._thread.is_alive():
             return
@@ -189,18 +198,46 @@ class EventIndex:
         try:
             writer.execute("BEGIN IMMEDIATE")
             seq, events = self._add_articles(store, writer)
+            change = self._follow_changes(store, writer, events)
             for event_id in sorted(events):
                 if self._stopped:
                     writer.execute("ROLLBACK")
                     return 0
                 self._put_event(store, writer, event_id, events[event_id])
-            writer.execute("INSERT OR REPLACE INTO meta VALUES ('seq', ?)", (seq,))
+            writer.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                               [("seq", seq), ("change", change)])
             writer.execute("COMMIT")
         finally:
             writer.close()
-        self.indexed_seq = seq
-        logger.info("event index: %d events updated up to article %d", len(events), seq)
+        self.indexed_seq, self.indexed_change = seq, change
+        logger.info("event index: %d events updated up to article %d and change %d",
+                    len(events), seq, change)
         return len(events)
+
+    def _follow_changes(self, store: ReadOnlyStore, writer: sqlite3.Connection,
+                        events: dict[str, int]) -> int:
+        """Apply the store's merges since the last refresh; returns the last change id.
+
+        A merged event's articles move to the survivor, which joins `events` to be rewritten;
+        the merged event leaves the index (and `events`, if its articles were new).
+        """
+        last = self.indexed_change
+        for change_id, survivor, merged in store.changes_after(last):
+            writer.execute("UPDATE art SET event = ? WHERE event = ?", (survivor, merged))
+            self._drop_event(writer, merged)
+            seen = max(events.pop(merged, 0), events.get(survivor, 0))
+            row = writer.execute("SELECT MAX(seq) FROM art WHERE event = ?",
+                                 (survivor,)).fetchone()
+            events[survivor] = max(seen, int(row[0] or 0))
+            last = change_id
+        return last
+
+    @staticmethod
+    def _drop_event(writer: sqlite3.Connection, event_id: str) -> None:
+        """Remove an event from every table of the index but the article rows."""
+        for table, column in (("ev", "id"), ("doc", "id"), ("ev_place", "event"),
+                              ("ev_actor", "event"), ("ev_point", "event")):
+            writer.execute(f"DELETE FROM {table} WHERE {column} = ?", (event_id,))
 
     def _add_articles(self, store: ReadOnlyStore,
                       writer: sqlite3.Connection) -> tuple[int, dict[str, int]]:
@@ -222,17 +259,19 @@ class EventIndex:
     def _put_event(self, store: ReadOnlyStore, writer: sqlite3.Connection, event_id: str,
                    seen_seq: int) -> None:
         """(Re)write one event's list row and its place and actor names."""
-        record = store.conn.execute("SELECT last_seq FROM events WHERE id = ?",
+        record = store.conn.execute("SELECT last_seq, n_articles FROM events WHERE id = ?",
                                     (event_id,)).fetchone()
-        if record is None:
+        if record is None:  # gone from the store (merged away): gone from the index
+            self._drop_event(writer, event_id)
             return
         view = build_event_view(store.find_event(event_id), store)
         event = view.document["event"]
         row = summary_row(event, max(int(record[0]), seen_seq))
         # the event page needs the same data: keeping it here makes cold pages cheap
         blob = json.dumps({"document": view.document, "starts": view.starts})
-        writer.execute("INSERT OR REPLACE INTO doc VALUES (?, ?, ?)",
-                       (event_id, int(record[0]), zlib.compress(blob.encode("utf-8"), 1)))
+        writer.execute("INSERT OR REPLACE INTO doc VALUES (?, ?, ?, ?)",
+                       (event_id, int(record[0]), int(record[1]),
+                        zlib.compress(blob.encode("utf-8"), 1)))
         writer.execute(f"INSERT OR REPLACE INTO ev ({_COLUMNS}) VALUES "
                        f"({', '.join('?' * 14)})", tuple(row.values()))
         writer.execute("DELETE FROM ev_place WHERE event = ?", (event_id,))
@@ -289,10 +328,15 @@ class EventIndex:
                  "n_articles": r["n_articles"], "place": r["name"], "lat": r["lat"],
                  "lon": r["lon"]} for r in self._reader().execute(sql, args).fetchall()]
 
-    def view(self, event_id: str, last_seq: int) -> EventView | None:
-        """The event page's data built at indexing time, if the event has not changed since."""
-        row = self._reader().execute("SELECT data FROM doc WHERE id = ? AND last_seq = ?",
-                                     (event_id, last_seq)).fetchone()
+    def view(self, event_id: str, last_seq: int, n_articles: int) -> EventView | None:
+        """The event page's data built at indexing time, if the event has not changed since.
+
+        A merge can grow an event without a newer article (the merged ones may be older), so
+        the article count is part of what "not changed" means.
+        """
+        row = self._reader().execute(
+            "SELECT data FROM doc WHERE id = ? AND last_seq = ? AND n_articles = ?",
+            (event_id, last_seq, n_articles)).fetchone()
         if row is None:
             return None
         data = json.loads(zlib.decompress(row[0]))

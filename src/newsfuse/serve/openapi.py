@@ -125,6 +125,9 @@ def _patch_operation(path: str, method: str, operation: Schema) -> None:
         responses["400"] = _json(ERROR, "Invalid parameters or body")
     if "{" in path:
         responses["404"] = _json(ERROR, "No such record")
+    if "308" in responses:
+        responses["308"]["headers"] = {"Location": {
+            "description": "The surviving event's URL", "schema": {"type": "string"}}}
     for status in ("401", "403", "413"):
         if status in responses:
             responses[status] = _json(ERROR, responses[status]["description"])

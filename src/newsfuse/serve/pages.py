@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import itertools
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from newsfuse.serve.charts import graticule, timeline_svg
+from newsfuse.errors import NotFound
+from newsfuse.serve.charts import graticule, strip_svg, timeline_svg
 from newsfuse.serve.desk import Desk
 from newsfuse.serve.highlight import counts, highlight
 from newsfuse.serve.index import MAX_LIMIT, EventQuery
+from newsfuse.serve.sources import speaker_key
 from newsfuse.serve.stores import EventView, anchor
+from newsfuse.serve.world import event_map
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
+_WORDS = re.compile(r"\w+")
 DAY = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"  # what the index accepts; empty = unset (forms)
 
 
@@ -28,6 +32,7 @@ def make_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals["safe_url"] = safe_url
+    env.globals["claim_href"] = _claim_href
     env.filters["number"] = lambda v: "" if v is None else (
         str(int(v)) if float(v).is_integer() else f"{v:g}")
     return env
@@ -120,11 +125,23 @@ async def map_page(desk: DeskDep, env: EnvDep, query: QueryDep) -> HTMLResponse:
                   grid=graticule(), api_href="/api/map?" + urlencode(query.params()))
 
 
-@router.get("/events/{event_id}")
-async def event_page(event_id: str, desk: DeskDep, env: EnvDep) -> HTMLResponse:
+@router.get("/events/{event_id}", response_model=None)
+async def event_page(event_id: str, desk: DeskDep, env: EnvDep) -> HTMLResponse | RedirectResponse:
     """One event: brief, facts, quotes, timeline, places, sources and reasons."""
-    view = desk.event(event_id)
+    try:
+        view = desk.event(event_id)
+    except NotFound as missing:
+        return moved_or_raise(desk, event_id, "/events/", missing)
     return render(env, "event.html", **event_context(view))
+
+
+def moved_or_raise(desk: Desk, event_id: str, prefix: str,
+                   missing: NotFound) -> RedirectResponse:
+    """A permanent redirect to the event a merged-away id lives on in; else `missing` raised."""
+    target = desk.successor(event_id)
+    if target is None:
+        raise missing
+    return RedirectResponse(prefix + quote(target, safe=""), status_code=308)
 
 
 SpanParam = Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$",
@@ -151,8 +168,6 @@ def event_context(view: EventView) -> dict[str, Any]:
     event = view.document["event"]
     articles = view.document["articles"]
     number = {a["id"]: i for i, a in enumerate(articles, 1)}
-    columns = list(dict.fromkeys(a["source"] or a["id"] for a in articles))
-    column_of = {a["id"]: a["source"] or a["id"] for a in articles}
 
     def href(article_id: str, offset: int | None) -> str:
         target = anchor(view.starts, article_id, offset or 0)
@@ -162,21 +177,63 @@ def event_context(view: EventView) -> dict[str, Any]:
         return {"n": number.get(article_id, "?"), "article": article_id,
                 "href": href(article_id, offset)}
 
-    brief = [{"text": line["text"], "fact": line.get("fact"),
+    brief = [{"text": _numbered(line["text"], number), "fact": line.get("fact"),
               "cites": [cite(s["article"], s["start"]) for s in line.get("spans", [])]
               or [cite(a, 0) for a in line["articles"]]} for line in event["brief"]]
+    timeline = [{**t, "n": i, "href": href(t["article"], t["start"]), "short": shorten(t["text"]),
+                 "cites": [cite(a, t["start"] if a == t["article"] else 0)
+                           for a in t["articles"]]}
+                for i, t in enumerate(event["timeline"], 1)]
+    places = [{**p, "href": _mention_href(p)} for p in event["places"]]
+    columns, rows = _fact_table(event, articles, number, href)
+    return {"event": event, "articles": articles, "number": number, "brief": brief,
+            "columns": columns, "facts": rows, "quotes": _quote_groups(event, href),
+            "timeline": timeline, "strip": strip_svg(timeline), "map": event_map(places),
+            "places": places, "doc": view.document}
+
+
+def _fact_table(event: dict[str, Any], articles: list[dict[str, Any]], number: dict[str, int],
+                href: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One column per outlet (per article when the outlet is unknown), disputed facts first."""
+    column_of = {a["id"]: a["source"] or a["id"] for a in articles}
+    keys = list(dict.fromkeys(column_of[a["id"]] for a in articles))
+    columns = [{"key": key, "source": next((a["source"] for a in articles
+                                             if column_of[a["id"]] == key), None),
+                "numbers": [number[a["id"]] for a in articles if column_of[a["id"]] == key]}
+               for key in keys]
     facts = sorted(event["facts"], key=lambda f: f["status"] != "disputed")
     rows = [{"fact": fact, "cells": [[{**claim, "href": _claim_href(claim) or href(
                                            claim["article"], claim["sentence_start"])}
                                       for claim in fact["claims"]
-                                      if column_of.get(claim["article"]) == column]
-                                     for column in columns]} for fact in facts]
-    return {"event": event, "articles": articles, "number": number, "brief": brief,
-            "columns": columns, "facts": rows, "quotes": _quote_groups(event, href),
-            "timeline": [{**t, "href": href(t["article"], t["start"]),
-                          "cites": [cite(a, t["start"] if a == t["article"] else 0)
-                                    for a in t["articles"]]} for t in event["timeline"]],
-            "doc": view.document}
+                                      if column_of.get(claim["article"]) == key]
+                                     for key in keys]} for fact in facts]
+    return columns, rows
+
+
+def _numbered(text: str, number: dict[str, int]) -> str:
+    """A brief line with the article ids it names shown as the page's [n] numbers."""
+    for article_id in sorted(number, key=len, reverse=True):
+        if article_id in text:
+            text = text.replace(article_id, f"[{number[article_id]}]")
+    return text
+
+
+def shorten(text: str, limit: int = 70) -> str:
+    """The text cut at a word boundary to about `limit` characters, with an ellipsis if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",;:") + "…"
+
+
+def _mention_href(place: dict[str, Any]) -> str | None:
+    """A place's link: its first mention's words highlighted on the article page."""
+    for mention in place.get("mentions") or ():
+        start, end = mention.get("start"), mention.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end:
+            return f"/articles/{mention['article']}?span={start}-{end}#hit"
+    return None
 
 
 def _claim_href(claim: dict[str, Any]) -> str | None:
@@ -188,11 +245,32 @@ def _claim_href(claim: dict[str, Any]) -> str | None:
 
 
 def _quote_groups(event: dict[str, Any], href: Any) -> list[dict[str, Any]]:
-    """Quotes by speaker, most quoted first (the record is already in that order)."""
+    """Quotes by speaker, most quoted first, the same words from several articles on one line.
+
+    A shorter quote inside a longer one of the same speaker joins it as another citation.
+    """
     groups = []
-    for speaker, quotes in itertools.groupby(
-            event["quotes"], key=lambda q: q["speaker_id"] or q["speaker"] or ""):
-        items = [{**q, "href": href(q["article"], q["start"])} for q in quotes]
-        groups.append({"key": speaker, "speaker": items[0]["speaker"] or "Unknown speaker",
-                       "quotes": items})
+    by_speaker: dict[str, list[dict[str, Any]]] = {}
+    for said in event["quotes"]:  # the record lists the most quoted speakers first
+        by_speaker.setdefault(speaker_key(said), []).append(said)
+    for speaker, quotes in by_speaker.items():
+        lines: list[dict[str, Any]] = []
+        plain = [_plain(q["text"]) for q in quotes]
+        for order in sorted(range(len(quotes)), key=lambda i: (-len(plain[i]), i)):
+            said, words = quotes[order], plain[order]
+            cite = {"article": said["article"], "href": href(said["article"], said["start"])}
+            same = next((line for line in lines if words and words in line["plain"]), None)
+            if same is None:
+                lines.append({**said, "plain": words, "order": order, "cites": [cite]})
+            elif all(c["article"] != said["article"] for c in same["cites"]):
+                same["cites"].append(cite)
+                same["order"] = min(same["order"], order)
+        lines.sort(key=lambda line: line["order"])
+        groups.append({"key": speaker, "speaker": lines[0]["speaker"] or "Unknown speaker",
+                       "quotes": lines, "count": sum(len(line["cites"]) for line in lines)})
     return groups
+
+
+def _plain(text: str) -> str:
+    """Quote words compared across sources: lower case, letters and digits only."""
+    return " ".join(_WORDS.findall(text.lower().replace("u.s.", "us")))

@@ -15,6 +15,7 @@ from newsfuse import __version__
 from newsfuse.errors import NotFound, StoreError
 from newsfuse.export import SCHEMA, event_record
 from newsfuse.model import Article
+from newsfuse.serve.sources import sole_reports
 from newsfuse.store import EventRecord
 from newsfuse.store.sqlite import _ARTICLE_COLUMNS, SQLiteStore, _article, _event
 
@@ -65,6 +66,38 @@ class ReadOnlyStore(SQLiteStore):
         row = self.conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
         return _event(row) if row else self.get_event(event_id)
 
+    def max_change(self) -> int:
+        """The id of the newest grouping change (0 when none, or the store predates them)."""
+        try:
+            row = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM event_changes").fetchone()
+        except sqlite3.OperationalError:  # a store from before migration 2
+            return 0
+        return int(row[0])
+
+    def changes_after(self, change_id: int) -> list[tuple[int, str, str]]:
+        """(id, surviving event, merged event) of the grouping changes after `change_id`."""
+        try:
+            rows = self.conn.execute("SELECT id, event_id, other_id FROM event_changes "
+                                     "WHERE id > ? ORDER BY id", (change_id,)).fetchall()
+        except sqlite3.OperationalError:  # a store from before migration 2
+            return []
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def merged_into(self, event_id: str) -> str | None:
+        """The event a merged (deleted) event now lives on in, following later merges too."""
+        seen = {event_id}
+        target = None
+        while True:
+            try:
+                row = self.conn.execute("SELECT event_id FROM event_changes WHERE other_id = ? "
+                                        "ORDER BY id DESC LIMIT 1", (event_id,)).fetchone()
+            except sqlite3.OperationalError:  # a store from before migration 2
+                return None
+            if row is None or row[0] in seen:
+                return target
+            target = event_id = str(row[0])
+            seen.add(event_id)
+
     def max_seq(self) -> int:
         """The arrival number of the newest stored article (0 when empty)."""
         return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
@@ -86,19 +119,35 @@ def build_event_view(record: EventRecord, store: ReadOnlyStore) -> EventView:
     """The event page's data built from the store: the slow path, done once per event change."""
     event = event_record(record, store)
     articles = [source_row(a, store) for a in store.articles(record.id)]
+    alone = sole_reports(event, articles)
+    articles = [{**a, "alone": alone[a["id"]]} for a in articles]
     document = {"schema": SCHEMA, "generator": f"newsfuse {__version__}", "event": event,
                 "articles": articles}
     return EventView(document, store.sentence_starts(event["articles"]))
 
 
 def source_row(article: Article, store: ReadOnlyStore) -> dict[str, Any]:
-    """One article of an event, for the sources side by side: outlet, date, title and reasons."""
+    """One article of an event, for the sources side by side: outlet, date, title and reasons.
+
+    `assignment` is why the article joined an event when it arrived; `changes` are the later
+    merges that moved it (oldest first), so the two together explain where it is now.
+    """
     assignment = store.assignment(article.id)
     return {"id": article.id, "source": article.source, "published": article.published,
-            "title": article.title, "url": article.url, "author": article.author,
+            "title": article.title, "lead": None if article.title else lead(article.text),
+            "url": article.url, "author": article.author,
             "duplicate_of": article.duplicate_of,
             "assignment": assignment.model_dump(exclude={"article_id", "event_id"})
-            if assignment else None}
+            if assignment else None,
+            "changes": [c.model_dump(exclude={"article_ids"}) for c in store.changes(article.id)]}
+
+
+def lead(text: str, limit: int = 90) -> str:
+    """The opening words of a text, cut at a word boundary (stands in for a missing title)."""
+    words = " ".join(text[:limit * 2].split())
+    if len(words) <= limit:
+        return words
+    return words[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def anchor(starts: dict[str, list[int]], article_id: str, offset: int) -> int:
