@@ -33,6 +33,22 @@ def seeds() -> Path:
     return SEEDS
 
 
+def merge_smallest_into_largest(store, reason: str = "quay"):
+    """Apply a merge to an open store as the ingest would; returns (small, large, moved, change)."""
+    from newsfuse.model import EventChange, Reason
+    from newsfuse.store import Batch
+
+    events = sorted(store.events(), key=lambda e: (e.n_articles, e.id))
+    small, large = events[0], events[-1]
+    moved = [a.id for a in store.articles(small.id)]
+    large.n_articles += small.n_articles
+    change = EventChange(kind="merge", event_id=large.id, other_id=small.id, score=0.41,
+                         reasons=(Reason(kind="terms", value=reason, weight=0.3),),
+                         article_ids=tuple(moved), at_seq=99)
+    store.write_batch(Batch(events=[large], changes=[change], removed_events=[small.id]))
+    return small, large, moved, change
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
     """Run the installed CLI in a subprocess, as a user would."""
     return subprocess.run([sys.executable, "-m", "newsfuse", *args], capture_output=True,

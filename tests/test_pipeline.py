@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from newsfuse.pipeline import ingest
 from newsfuse.store import open_store
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, merge_smallest_into_largest, run_cli
 
 
 def _events(store) -> dict[str, set[str]]:
@@ -185,19 +185,9 @@ def test_every_article_points_at_a_stored_event_with_its_count(store):
 
 
 def test_a_merge_moves_articles_deletes_the_event_and_is_recorded(tmp_path):
-    from newsfuse.model import EventChange, Reason
-    from newsfuse.store import Batch
-
     store = open_store(str(tmp_path / "merge.db"))
     ingest([EXAMPLES], store)
-    events = sorted(store.events(), key=lambda e: e.n_articles)
-    small, large = events[0], events[-1]
-    moved = [a.id for a in store.articles(small.id)]
-    large.n_articles += small.n_articles
-    change = EventChange(kind="merge", event_id=large.id, other_id=small.id, score=0.4,
-                         reasons=(Reason(kind="terms", value="quay", weight=0.3),),
-                         article_ids=tuple(moved), at_seq=99)
-    store.write_batch(Batch(events=[large], changes=[change], removed_events=[small.id]))
+    small, large, moved, change = merge_smallest_into_largest(store)
     assert small.id not in {e.id for e in store.events()}
     assert {a.id for a in store.articles(large.id)} >= set(moved)
     assert all(store.assignment(a).event_id == large.id for a in moved)

@@ -18,7 +18,7 @@ from newsfuse.serve.highlight import Mark, highlight
 from newsfuse.serve.index import fts_query
 from newsfuse.serve.security import CSP
 from newsfuse.store import open_store
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, merge_smallest_into_largest
 
 with warnings.catch_warnings():
     # Starlette 1.x asks for httpx2 in its test client; the pinned httpx works the same here.
@@ -606,20 +606,10 @@ def test_hostile_text_is_escaped_inside_the_event_svgs(tmp_path):
 
 
 def _merge_smallest_into_largest(db):
-    """Apply a merge to the store as the ingest would; returns (small, large, moved ids)."""
-    from newsfuse.model import EventChange, Reason
-    from newsfuse.store import Batch
-
+    """Apply a merge to the store file as the ingest would; returns (small, large, moved ids)."""
     store = open_store(str(db))
     try:
-        events = sorted(store.events(), key=lambda e: (e.n_articles, e.id))
-        small, large = events[0], events[-1]
-        moved = [a.id for a in store.articles(small.id)]
-        large.n_articles += small.n_articles
-        change = EventChange(kind="merge", event_id=large.id, other_id=small.id, score=0.41,
-                             reasons=(Reason(kind="terms", value="<b>quay</b>", weight=0.3),),
-                             article_ids=tuple(moved), at_seq=99)
-        store.write_batch(Batch(events=[large], changes=[change], removed_events=[small.id]))
+        small, large, moved, _ = merge_smallest_into_largest(store, "<b>quay</b>")
     finally:
         store.close()
     return small, large, moved
