@@ -1,10 +1,13 @@
 """Throughput: the whole pipeline vs the bare spaCy pass on the same real articles, in one run.
 
-Run: python bench/ingest.py [--articles 650] [--workers 2]
+Run: python bench/ingest.py [--articles 650] [--workers 2] [--engine processes|ray]
 Builds a corpus from ../shared/data at run time (gold fields dropped), times
 spaCy's nlp.pipe over the raw texts with the same number of processes, then
 `newsfuse ingest` of the same articles into a fresh SQLite store, and prints both rates
 and their ratio (target: the pipeline at >= 60% of the bare spaCy rate).
+With --engine ray the same ingest also runs through the Ray engine (a local Ray with as many
+workers), and the run prints its overhead against the process pool and whether both stores
+export the same JSON.
 """
 
 from __future__ import annotations
@@ -48,29 +51,43 @@ def bare_spacy(texts: list[str], workers: int) -> float:
     return time.perf_counter() - start
 
 
-def pipeline(rows: list[dict], workers: int) -> tuple[float, int]:
-    """Seconds for `newsfuse ingest` of the rows into a new store, and articles stored."""
-    from newsfuse.pipeline import PipelineSettings, ingest
+def pipeline(rows: list[dict], workers: int,
+             engine: str = "processes") -> tuple[float, int, str]:
+    """Seconds for `newsfuse ingest` of the rows into a new store through `engine`, articles
+    stored, and the store's JSON export (to check that engines agree)."""
+    from newsfuse.export import build_document, render
+    from newsfuse.ingest import read_inputs
+    from newsfuse.pipeline import PipelineSettings, Runner, check_stages
+    from newsfuse.ray_engine import make_runner
     from newsfuse.store import open_store
 
+    settings = PipelineSettings(workers=workers)
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "corpus.jsonl"
+        # the same path for every engine: article origins, and so the exports, must match
+        source = Path(tempfile.gettempdir()) / "newsfuse-bench-ingest.jsonl"
         source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         store = open_store(str(Path(folder) / "bench.db"))
         start = time.perf_counter()
-        report = ingest([source], store, PipelineSettings(workers=workers))
+        check_stages()
+        runner = Runner(store, settings)  # what ingest() does, with the engine chosen here
+        runner.runner = make_runner(engine, None, workers)
+        report = runner.run(read_inputs([source], settings.inputs))
         seconds = time.perf_counter() - start
         stored = store.counts()["articles"]
+        export = render(build_document(store), "json")
         store.close()
+        source.unlink()
     if report.rejected:
         print(f"  ({len(report.rejected)} rejected)", file=sys.stderr)
-    return seconds, stored
+    return seconds, stored, export
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=650)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--engine", choices=("processes", "ray"), default="processes",
+                        help="ray: also run the Ray engine and print its overhead")
     args = parser.parse_args()
     if not DATA.is_dir():
         sys.exit(f"evaluation data not found at {DATA}")
@@ -81,10 +98,15 @@ def main() -> None:
     print(f"corpus: {len(rows)} real articles, {words:,} words, from {', '.join(SETS)}; "
           f"{args.workers} worker processes")
     bare = bare_spacy(texts, args.workers)
-    full, stored = pipeline(rows, args.workers)
+    full, stored, export = pipeline(rows, args.workers)
     print(f"{'system':22} {'seconds':>8} {'articles/s':>11} {'words/s':>9}")
     print(f"{'bare spaCy (baseline)':22} {bare:8.1f} {len(rows) / bare:11.1f} {words / bare:9.0f}")
     print(f"{'newsfuse ingest':22} {full:8.1f} {len(rows) / full:11.1f} {words / full:9.0f}")
+    if args.engine == "ray":
+        ray, _, ray_export = pipeline(rows, args.workers, "ray")
+        print(f"{'ingest --engine ray':22} {ray:8.1f} {len(rows) / ray:11.1f} {words / ray:9.0f}")
+        print(f"ray overhead: {ray / full - 1:+.0%} time against the process pool "
+              f"({ray - full:+.1f} s); same export JSON: {ray_export == export}")
     print(f"ratio: newsfuse runs at {bare / full:.0%} of the bare spaCy rate "
           f"({stored} articles stored; target >= 60%)")
 

@@ -27,6 +27,10 @@ SourceOpt = Annotated[str | None, typer.Option(help="Outlet for inputs that do n
 PublishedOpt = Annotated[str | None, typer.Option(help="Publication date for undated inputs.")]
 ModelOpt = Annotated[str | None, typer.Option("--nlp-model", help="spaCy pipeline name or path.")]
 WorkersOpt = Annotated[int, typer.Option(help="NLP worker processes (0 = automatic).")]
+EngineOpt = Annotated[str, typer.Option(help="Where the per-article stages run: processes or "
+                                        "ray (needs the ray extra).")]
+AddressOpt = Annotated[str | None, typer.Option(help="Ray cluster address (ray://host:10001); "
+                                                "default: a local Ray on this machine.")]
 _state = {"debug": False, "quiet": False}
 
 
@@ -55,14 +59,21 @@ def main_options(
 
 
 def _settings(source: str | None, published: str | None, model: str | None,
-              workers: int) -> Any:
+              workers: int, engine: str = "processes", address: str | None = None) -> Any:
+    from newsfuse import ray_engine
     from newsfuse.ingest import InputOptions
     from newsfuse.pipeline import PipelineSettings
 
     if workers < 0:
         raise UsageError("--workers must be 0 (automatic) or more.")
+    if engine not in ray_engine.ENGINES:
+        raise UsageError(f"--engine must be {' or '.join(ray_engine.ENGINES)}, not {engine!r}.")
+    if engine == "ray" and not ray_engine.ray_available():
+        raise UsageError(ray_engine.RAY_MISSING)
+    if address and engine != "ray":
+        raise UsageError("--address needs --engine ray.")
     return PipelineSettings(inputs=InputOptions(source=source, published=published),
-                            nlp_model=model, workers=workers)
+                            nlp_model=model, workers=workers, engine=engine, ray_address=address)
 
 
 @contextmanager
@@ -128,12 +139,14 @@ def analyze(paths: PathsArg,
             output: Annotated[str, typer.Option("-o", "--output", help="Report file: .html, .md, "
                                                 ".json, .jsonl or .csv.")] = "report.html",
             source: SourceOpt = None, published: PublishedOpt = None, nlp_model: ModelOpt = None,
-            workers: WorkersOpt = 0) -> None:
+            workers: WorkersOpt = 0, engine: EngineOpt = "processes",
+            address: AddressOpt = None) -> None:
     """Run everything on a temporary store and write a report."""
     from newsfuse.pipeline import analyze as run
 
+    settings = _settings(source, published, nlp_model, workers, engine, address)
     with _progress() as progress:
-        report = run(paths, output, _settings(source, published, nlp_model, workers), progress)
+        report = run(paths, output, settings, progress)
     if not _state["quiet"]:
         typer.echo(f"wrote {output}", err=True)
     _finish(report)
@@ -142,15 +155,17 @@ def analyze(paths: PathsArg,
 @app.command()
 def ingest(paths: PathsArg, db: DbOpt = None, source: SourceOpt = None,
            published: PublishedOpt = None, nlp_model: ModelOpt = None,
-           workers: WorkersOpt = 0) -> None:
+           workers: WorkersOpt = 0, engine: EngineOpt = "processes",
+           address: AddressOpt = None) -> None:
     """Add articles to a lasting store (idempotent; re-run after a crash to complete)."""
     from newsfuse.pipeline import ingest as run
     from newsfuse.store import open_store
 
+    settings = _settings(source, published, nlp_model, workers, engine, address)
     store = open_store(db)
     try:
         with _progress() as progress:
-            report = run(paths, store, _settings(source, published, nlp_model, workers), progress)
+            report = run(paths, store, settings, progress)
     finally:
         store.close()
     _finish(report)

@@ -22,6 +22,7 @@ from newsfuse.errors import (
 from newsfuse.features import features_of
 from newsfuse.ingest import InputOptions, read_inputs
 from newsfuse.model import Analysis, Article, RawArticle, Rejection, content_hash, derive_article_id
+from newsfuse.ray_engine import BatchRunner, make_runner
 from newsfuse.store import Batch, Store
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class PipelineSettings:
     grouping: GroupingConfig = field(default_factory=GroupingConfig)
     nlp_model: str | None = None
     workers: int = 0
+    engine: str = "processes"  # or "ray" (newsfuse[ray]): where the per-article stages run
+    ray_address: str | None = None  # ray://host:port of a running cluster; None = local Ray
     batch_size: int = 16
     sort_window: int = 2000
     min_recurring: int = 3
@@ -107,7 +110,7 @@ class Runner:
         self.grouper = OnlineGrouper(settings.grouping).load(list(store.event_states()))
         self.seq = store.next_seq()
         self.mark = store.change_mark()
-        self.runner: nlp.NlpRunner | None = None
+        self.runner: BatchRunner | None = None
         self.queued = 0
 
     def run(self, items: Iterable[RawArticle | Rejection]) -> IngestReport:
@@ -166,9 +169,13 @@ class Runner:
                                          removed_events=removed))
             self.report.merges += len(changes)
 
-    def _nlp(self, count: int) -> nlp.NlpRunner:
+    def _nlp(self, count: int) -> BatchRunner:
         if self.runner is None:
             workers = self.settings.workers
+            if self.settings.engine != "processes":  # the user asked for it: even for few articles
+                self.runner = make_runner(self.settings.engine, self.settings.nlp_model, workers,
+                                          self.settings.ray_address)
+                return self.runner
             if workers == 0:
                 import os
 
