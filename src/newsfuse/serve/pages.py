@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from newsfuse.errors import NotFound
 from newsfuse.serve.charts import graticule, strip_svg, timeline_svg
@@ -202,12 +203,33 @@ def _fact_table(event: dict[str, Any], articles: list[dict[str, Any]], number: d
                 "numbers": [number[a["id"]] for a in articles if column_of[a["id"]] == key]}
                for key in keys]
     facts = sorted(event["facts"], key=lambda f: f["status"] != "disputed")
-    rows = [{"fact": fact, "cells": [[{**claim, "href": _claim_href(claim) or href(
-                                           claim["article"], claim["sentence_start"])}
-                                      for claim in fact["claims"]
-                                      if column_of.get(claim["article"]) == key]
-                                     for key in keys]} for fact in facts]
+    rows = []
+    for fact in facts:
+        cells = [[{**claim, "href": _claim_href(claim) or href(claim["article"],
+                                                                claim["sentence_start"])}
+                  for claim in fact["claims"] if column_of.get(claim["article"]) == key]
+                 for key in keys]
+        rows.append({"fact": fact, "cells": cells, "cells_html": _cells_html(cells)})
     return columns, rows
+
+
+def _cells_html(cells: list[list[dict[str, Any]]]) -> Markup:
+    """A fact row's source cells, escaped piece by piece here: a big table rendered through
+    template loops cost most of an event page's time."""
+    out = []
+    for cell in cells:
+        out.append("<td>")
+        for claim in cell:
+            text, value = str(claim["text"]), claim.get("value")
+            piece = (f'<div class="claim"><a href="{escape(claim["href"])}" '
+                     f'title="{escape(claim.get("sentence") or text)}">“{escape(text)}”</a>')
+            if value and str(value).lower() != text.lower():
+                piece += f' <span class="value">= {escape(value)}</span>'
+            if claim.get("attribution"):
+                piece += f' <span class="muted">according to {escape(claim["attribution"])}</span>'
+            out.append(piece + "</div>")
+        out.append("</td>")
+    return Markup("".join(out))
 
 
 def _numbered(text: str, number: dict[str, int]) -> str:
