@@ -1,0 +1,614 @@
+"""Scale: a long stream of varied real articles ingested end to end, against the bare spaCy rate.
+
+Run: python bench/scale.py [--articles 200000] [--span-days 30] [--spacy-sample 2000] [--db URL]
+Builds a stream from the real articles of ../shared/data (gold fields dropped): replica r of the
+base corpus follows replica r-1 in time (publication dates shifted by --span-days, years in the
+text with them), and from replica 1 on its names, its rarer words and its counts are varied
+(seeded, the same within one replica), so that every replica is a different set of events and
+not a near-duplicate of the others. The stream is written shard by shard to JSON Lines in a
+temporary folder (never held in memory), then `newsfuse.pipeline.ingest` reads it into a fresh
+SQLite store (or, with --db, an empty PostgreSQL database) with the default settings.
+Stage times come from wrapping the runner's methods with an exclusive clock (read, clean, wait
+for the workers, group, write, repair), in wall and main-thread CPU time; the workers' CPU time
+from /proc at each progress callback and from getrusage(RUSAGE_CHILDREN) once the pool has been
+joined; peak memory from getrusage and the workers' VmHWM. The bare spaCy rate (nlp.pipe, same
+number of processes) on a sample of the same texts, in the same run, is the reference. On a
+shared machine wall time depends on the neighbours, so CPU-time figures are printed beside it.
+Nothing here is tuned, so there is no held-out part. Targets: >= 12 articles/s sustained, the
+last 10% no slower than 1.3x the first, memory under 4 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import hashlib
+import json
+import os
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SETS = ("newsstream", "ecbplus", "duc2004", "duc2006", "meantime", "geovirus")
+START = datetime(2001, 1, 1)
+SHARD = 1000  # articles per JSON Lines file: the reader loads one file at a time
+COMMON = 400  # the most frequent lower-case words carry grammar and news vocabulary: kept
+TARGET_RATE, TARGET_DRIFT, TARGET_GB = 12.0, 1.3, 4.0
+PLACE_TABLES = ("countries.tsv", "regions.tsv", "continents.tsv", "admin.tsv", "cities.tsv.gz")
+CALENDAR = frozenset("""january february march april may june july august september october
+november december monday tuesday wednesday thursday friday saturday sunday""".split())
+DEMONYM_ENDINGS = ("an", "ans", "ian", "ians", "ese", "ish", "i", "is")
+_WORD = re.compile(r"[A-Za-z]+")
+_COUNT = re.compile(r"(?<![\w.,$])(\d{1,3}(?:,\d{3})+|\d+)(?=\s+[a-z])")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+PG_SIZES = """SELECT c.relname, CASE c.relkind WHEN 'r' THEN pg_table_size(c.oid)
+  ELSE pg_relation_size(c.oid) END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')"""
+_MONTH_BEFORE = re.compile(
+    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*$")
+
+
+@dataclass(frozen=True)
+class Base:
+    """One real article of the base corpus, placed in the replica's time span."""
+
+    id: str
+    text: str
+    title: str | None
+    source: str | None
+    url: str | None
+    year: int | None  # publication year in the data set, if it has one
+    offset: float  # days after the start of its replica
+
+
+def base_corpus(span_days: float) -> list[Base]:
+    """The dev sets' articles without gold fields; dated ones keep their order in the span."""
+    rows = []
+    for name in SETS:
+        with gzip.open(DATA / name / "dev.jsonl.gz", "rt", encoding="utf-8") as lines:
+            for line in lines:
+                item = json.loads(line)
+                for doc in item.get("documents") or [item]:
+                    rows.append((name, doc))
+    dated = sorted((str(d.get("published") or d.get("dct")), str(d["id"])) for _, d in rows
+                   if d.get("published") or d.get("dct"))
+    rank = {doc_id: i for i, (_, doc_id) in enumerate(dated)}
+    corpus = []
+    for name, doc in rows:
+        doc_id = str(doc["id"])
+        published = doc.get("published") or doc.get("dct")
+        if doc_id in rank:
+            offset = rank[doc_id] * span_days / len(dated)
+        else:  # undated sets: spread over the span by a stable hash of the id
+            offset = _unit(f"{name}:{doc_id}") * span_days
+        corpus.append(Base(id=f"{name}-{doc_id}", text=doc["text"], title=doc.get("title"),
+                           source=doc.get("source"), url=doc.get("url"),
+                           year=int(published[:4]) if published else None, offset=offset))
+    return sorted(corpus, key=lambda b: (b.offset, b.id))
+
+
+def _unit(key: str) -> float:
+    """A stable number in [0, 1) from a string."""
+    return int.from_bytes(hashlib.sha1(key.encode()).digest()[:8], "big") / 2**64
+
+
+class Varier:
+    """Rewrites a base text for replica r: other names, rarer words and counts, same grammar."""
+
+    def __init__(self, corpus: list[Base], seed: int) -> None:
+        self.seed = seed
+        lower: Counter[str] = Counter()
+        capital: set[str] = set()
+        for item in corpus:
+            for word in _WORD.findall(f"{item.title or ''}\n{item.text}"):
+                if word.islower():
+                    lower[word] += 1
+                elif word[0].isupper() and word[1:].islower():
+                    capital.add(word)
+        common = {w for w, _ in lower.most_common(COMMON)} | CALENDAR
+        self.tail = sorted(w for w in lower if len(w) >= 4 and w not in common)
+        places = _place_words()
+        stems = {p[:4] for p in places if len(p) >= 4}
+        self.names = {w for w in capital if w.lower() not in lower and w.lower() not in CALENDAR
+                      and w not in places and not _demonym(w, stems)}
+        self.replica = -1
+        self.words: dict[str, str] = {}
+
+    def vary(self, text: str, replica: int, year_shift: int) -> str:
+        """The replica's version of a text; replica 0 only has its years shifted."""
+        if year_shift:
+            text = _YEAR.sub(lambda m: str(int(m.group()) + year_shift), text)
+        if replica == 0:
+            return text
+        self._use(replica)
+        text = _COUNT.sub(lambda m: self._count(m, replica), text)
+        return _WORD.sub(lambda m: self._word(m.group(), replica), text)
+
+    def _use(self, replica: int) -> None:
+        """Per replica, each rarer word swaps with another of the same ending (a permutation)."""
+        if replica == self.replica:
+            return
+        classes: dict[str, list[str]] = {}
+        for word in self.tail:
+            classes.setdefault(word[-3:], []).append(word)
+        self.words = {}
+        for ending, words in sorted(classes.items()):
+            shuffled = list(words)
+            random.Random(f"{self.seed}:{replica}:{ending}").shuffle(shuffled)
+            self.words.update(zip(words, shuffled, strict=True))
+        self.replica = replica
+
+    def _word(self, word: str, replica: int) -> str:
+        if word in self.words:
+            return self.words[word]
+        if word in self.names:
+            return _pseudo_name(word, f"{self.seed}:{replica}")
+        if word[0].isupper() and word[1:].islower() and word.lower() in self.words:
+            return self.words[word.lower()].capitalize()  # a rarer word opening a sentence
+        return word
+
+    def _count(self, match: re.Match[str], replica: int) -> str:
+        raw = match.group(1)
+        if _MONTH_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):
+            return raw  # a day of the month
+        value = int(raw.replace(",", ""))
+        if 1900 <= value <= 2099 and "," not in raw:
+            return raw  # a year: shifted with the dates instead
+        factor = 0.5 + _unit(f"{self.seed}:{replica}:{raw}")
+        new = max(1, round(value * factor))
+        new = new + 1 if new == value and value > 1 else new
+        return f"{new:,}" if "," in raw else str(new)
+
+
+def _place_words() -> set[str]:
+    """Words of the shipped gazetteer's place names: place names stay real in every replica."""
+    words: set[str] = set()
+    folder = resources.files("newsfuse.data")
+    for table in PLACE_TABLES:
+        data = folder.joinpath(table).read_bytes()
+        text = gzip.decompress(data) if table.endswith(".gz") else data
+        for row in text.decode("utf-8").splitlines()[1:]:
+            columns = row.split("\t")
+            words.update(_WORD.findall(columns[0]))
+            if table == "countries.tsv" and len(columns) > 8:
+                words.update(_WORD.findall(columns[8]))
+    return words
+
+
+def _demonym(word: str, stems: set[str]) -> bool:
+    """'Iraqi', 'Syrians', 'Chinese': an ending on the first four letters of a place name."""
+    return word.endswith(DEMONYM_ENDINGS) and word[:4] in stems
+
+
+def _pseudo_name(word: str, key: str) -> str:
+    """A pronounceable made-up name of about the same length, fixed for (word, key)."""
+    digest = hashlib.sha1(f"{key}:{word}".encode()).digest()
+    syllables = max(2, round(len(word) / 2.5))
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    name = "".join(consonants[digest[2 * i] % 14] + vowels[digest[2 * i + 1] % 5]
+                   for i in range(syllables))
+    return name.capitalize()
+
+
+def stream(corpus: list[Base], total: int, span_days: float, seed: int) -> Iterator[dict[str, Any]]:
+    """JSON Lines records in time order, replica after replica, made one at a time."""
+    varier = Varier(corpus, seed)
+    made, replica = 0, 0
+    while made < total:
+        for item in corpus:
+            when = START + timedelta(days=replica * span_days + item.offset)
+            shift = when.year - item.year if item.year else 0
+            record = {"id": f"{item.id}-r{replica}",
+                      "text": varier.vary(item.text, replica, shift),
+                      "published": when.strftime("%Y-%m-%dT%H:%M")}
+            if item.title:
+                record["title"] = varier.vary(item.title, replica, shift)
+            if item.source:
+                record["source"] = item.source
+            if item.url:
+                record["url"] = f"{item.url}?replica={replica}"
+            yield record
+            made += 1
+            if made >= total:
+                return
+        replica += 1
+
+
+@dataclass
+class Written:
+    """The shards on disk, the sample kept for the bare spaCy pass, and what writing cost."""
+
+    shards: list[Path] = field(default_factory=list)
+    sample: list[str] = field(default_factory=list)
+    words: int = 0
+    seconds: float = 0.0
+
+
+def write_shards(records: Iterator[dict[str, Any]], folder: Path, total: int,
+                 sample_size: int) -> Written:
+    """Write the stream to numbered JSON Lines shards, keeping every k-th text as the sample."""
+    out, every = Written(), max(1, total // max(1, sample_size))
+    start = time.perf_counter()
+    handle = None
+    for number, record in enumerate(records):
+        if number % SHARD == 0:
+            if handle:
+                handle.close()
+            out.shards.append(folder / f"stream-{number // SHARD:05d}.jsonl")
+            handle = out.shards[-1].open("w", encoding="utf-8")
+        assert handle is not None
+        handle.write(json.dumps(record) + "\n")
+        out.words += len(record["text"].split())
+        if number % every == 0 and len(out.sample) < sample_size:
+            out.sample.append(record["text"])
+    if handle:
+        handle.close()
+    out.seconds = time.perf_counter() - start
+    return out
+
+
+def overlap(corpus: list[Base], seed: int, count: int = 60) -> tuple[float, float]:
+    """Mean and largest MinHash similarity of a base text to its replica-1 version."""
+    from newsfuse.dedupe import signature, similarity
+
+    varier = Varier(corpus, seed)
+    step = max(1, len(corpus) // count)
+    scores = [similarity(signature(b.text), signature(varier.vary(b.text, 1, 0)))
+              for b in corpus[::step]]
+    return sum(scores) / len(scores), max(scores)
+
+
+class Clock:
+    """Exclusive stage times (wall and this thread's CPU): time inside a nested stage is not
+    counted in the enclosing one."""
+
+    def __init__(self) -> None:
+        self.seconds: defaultdict[str, float] = defaultdict(float)
+        self.cpu: defaultdict[str, float] = defaultdict(float)
+        self.stack: list[tuple[str, float, float]] = []
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Count the time spent in the block for `name`, pausing the enclosing stage."""
+        self._pause()
+        self.stack.append((name, time.perf_counter(), time.thread_time()))
+        try:
+            yield
+        finally:
+            self._pause()
+            self.stack.pop()
+            if self.stack:
+                self.stack[-1] = (self.stack[-1][0], time.perf_counter(), time.thread_time())
+
+    def _pause(self) -> None:
+        if self.stack:
+            name, wall, cpu = self.stack[-1]
+            self.seconds[name] += time.perf_counter() - wall
+            self.cpu[name] += time.thread_time() - cpu
+
+    def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        """`function` timed as stage `name`."""
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            with self.stage(name):
+                return function(*args, **kwargs)
+        return timed
+
+    def wrap_iter(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        """A generator function whose every step (the wait for its next item) is timed."""
+        def timed(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            items = iter(function(*args, **kwargs))
+            while True:
+                with self.stage(name):
+                    item = next(items, _END)
+                if item is _END:
+                    return
+                yield item
+        return timed
+
+
+_END = object()
+
+
+@dataclass
+class Point:
+    """The state after one analysed and written batch."""
+
+    wall: float  # seconds since the ingest started
+    count: int  # articles analysed so far
+    driver_cpu: float  # CPU seconds of the driver process (all threads)
+    worker_cpu: float  # CPU seconds of the live pool workers, from /proc
+
+
+@dataclass
+class Probe:
+    """What the progress callback and the pool wrappers saw."""
+
+    points: list[Point] = field(default_factory=list)
+    worker_peaks_kb: list[int] = field(default_factory=list)
+    runner: Any = None
+    start: float = 0.0
+
+    def progress(self, stage: str, count: int, _total: int | None) -> None:
+        """The pipeline's progress callback: one point per analysed and written batch."""
+        if stage == "analyse":
+            total = (self.points[-1].count if self.points else 0) + count
+            pids = [p.pid for p in self._workers()]
+            self.points.append(Point(time.perf_counter() - self.start, total,
+                                     _cpu(resource.getrusage(resource.RUSAGE_SELF)),
+                                     sum(_proc_cpu(pid) for pid in pids)))
+
+    def _workers(self) -> list[Any]:
+        pool = getattr(self.runner, "_pool", None)
+        return list(getattr(pool, "_pool", None) or [])
+
+    def mapping(self, map_: Callable[..., Any]) -> Callable[..., Any]:
+        """NlpRunner.map, remembering the runner so that its workers can be read."""
+        def mapped(runner: Any, *args: Any) -> Any:
+            self.runner = runner
+            return map_(runner, *args)
+        return mapped
+
+    def peaks(self, close: Callable[[Any], None]) -> Callable[[Any], None]:
+        """NlpRunner.close, reading each worker's peak RSS (VmHWM) before the pool stops."""
+        def closing(runner: Any) -> None:
+            self.worker_peaks_kb.extend(_vm_hwm(p.pid) for p in self._workers())
+            close(runner)
+        return closing
+
+
+def _vm_hwm(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"VmHWM:\s+(\d+)", status)
+    return int(found.group(1)) if found else 0
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a live process (fields 14 and 15 of /proc/PID/stat)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def patched(target: Any, name: str, replacement: Any) -> Iterator[None]:
+    """Replace an attribute for the block, restoring it after."""
+    original = getattr(target, name)
+    setattr(target, name, replacement)
+    try:
+        yield
+    finally:
+        setattr(target, name, original)
+
+
+@dataclass
+class Run:
+    """The measured figures of one ingest."""
+
+    seconds: float
+    stored: int
+    events: int
+    report: Any
+    stages: dict[str, float]
+    stage_cpu: dict[str, float]
+    probe: Probe
+    driver_cpu: float
+    worker_cpu: float
+    driver_peak_kb: int
+    children_peak_kb: int
+    store_bytes: int
+    backend: str
+    tables: list[tuple[str, int]]
+
+
+def ingest_stream(shards: list[Path], folder: Path, workers: int | None,
+                  url: str | None = None) -> Run:
+    """Ingest the shards into a new store (SQLite in the folder, or the empty PostgreSQL
+    database at `url`) with stage clocks and memory probes."""
+    from newsfuse import nlp, pipeline
+    from newsfuse.ingest import read_inputs
+    from newsfuse.pipeline import PipelineSettings, Runner
+    from newsfuse.store import open_store
+
+    clock, probe = Clock(), Probe()
+    store = open_store(url or str(folder / "scale.db"))
+    settings = PipelineSettings() if workers is None else PipelineSettings(workers=workers)
+    store.write_batch = clock.wrap("write", store.write_batch)  # type: ignore[method-assign]
+    patches = [(pipeline, "read_inputs", clock.wrap_iter("read", read_inputs)),
+               (Runner, "_prepare", clock.wrap("clean", Runner._prepare)),
+               (Runner, "_group", clock.wrap("group", Runner._group)),
+               (Runner, "_repair", clock.wrap("repair", Runner._repair)),
+               (nlp.NlpRunner, "map",
+                probe.mapping(clock.wrap_iter("wait for workers", nlp.NlpRunner.map))),
+               (Runner, "__init__", clock.wrap("start (load events)", Runner.__init__)),
+               (nlp.NlpRunner, "close",
+                clock.wrap("stop workers", probe.peaks(nlp.NlpRunner.close)))]
+    self_before = resource.getrusage(resource.RUSAGE_SELF)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with contextlib.ExitStack() as stack:
+        for target, name, replacement in patches:
+            stack.enter_context(patched(target, name, replacement))
+        probe.start = time.perf_counter()
+        report = pipeline.ingest(shards, store, settings, probe.progress)
+        seconds = time.perf_counter() - probe.start
+    self_after = resource.getrusage(resource.RUSAGE_SELF)
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    counts = store.counts()
+    tables = _table_sizes(store, bool(url))
+    store.close()
+    return Run(seconds=seconds, stored=counts["articles"], events=counts.get("events", 0),
+               report=report, stages=clock.seconds, stage_cpu=clock.cpu, probe=probe,
+               driver_cpu=_cpu(self_after) - _cpu(self_before),
+               worker_cpu=_cpu(children_after) - _cpu(children_before),
+               driver_peak_kb=self_after.ru_maxrss, children_peak_kb=children_after.ru_maxrss,
+               store_bytes=(sum(size for _, size in tables) if url else
+                            sum(p.stat().st_size for p in folder.glob("scale.db*"))),
+               tables=tables, backend="PostgreSQL (tables + indexes)" if url else "SQLite")
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
+def _table_sizes(store: Any, postgres: bool) -> list[tuple[str, int]]:
+    """Bytes per table (with its TOAST data) and per index, largest first (empty if unknown)."""
+    query = PG_SIZES if postgres else "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"
+    try:
+        rows = store.db.exec_driver_sql(query).fetchall()
+    except Exception:  # SQLite's dbstat is a compile-time option
+        return []
+    return sorted(((str(n), int(s)) for n, s in rows), key=lambda r: -r[1])
+
+
+def bare_spacy(texts: list[str], workers: int) -> tuple[float, float]:
+    """Seconds to load the model in the driver, and to run nlp.pipe over the texts."""
+    from newsfuse.nlp import load_model
+
+    start = time.perf_counter()
+    nlp = load_model()
+    loaded = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=16, n_process=workers):
+        pass
+    return loaded - start, time.perf_counter() - loaded
+
+
+def tenths(points: list[Point], cost: Callable[[Point], float]) -> list[float]:
+    """Seconds of `cost` per article in each tenth of the articles after the first batch
+    (the first batch also pays for starting the pool and loading the model)."""
+    first, total = points[0], points[-1].count
+    edges = [first.count + (total - first.count) * i / 10 for i in range(11)]
+    marks = [first] + [next(p for p in points if p.count >= e) for e in edges[1:]]
+    return [(cost(marks[i + 1]) - cost(marks[i])) / max(1, marks[i + 1].count - marks[i].count)
+            for i in range(10)]
+
+
+def _gb(kb: int) -> float:
+    return kb / 1024 / 1024
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def print_run(run: Run, written: Written, workers: int) -> float:
+    """The ingest figures (rate, stages, drift, memory, store size); returns the CPU-time rate."""
+    n, points = run.stored, run.probe.points
+    rate = n / run.seconds
+    print(f"ingest: {n:,} articles stored in {run.seconds:,.1f} s wall = {rate:.2f} articles/s "
+          f"(target >= {TARGET_RATE:.0f}: {_met(rate >= TARGET_RATE)}); {run.events:,} events, "
+          f"{run.report.duplicates:,} near/exact duplicates, {run.report.skipped:,} repeated ids "
+          f"skipped, {len(run.report.rejected):,} rejected")
+    print("driver stages (exclusive; wrapped runner methods; wall and main-thread CPU):")
+    accounted = sum(run.stages.values())
+    for name, seconds in [*sorted(run.stages.items(), key=lambda kv: -kv[1]),
+                          ("other driver work", run.seconds - accounted)]:
+        used = run.stage_cpu.get(name)
+        print(f"  {name:18} {seconds:8.1f} s wall {1000 * seconds / n:7.2f} ms/article "
+              f"{seconds / run.seconds:6.1%}" + (f"   CPU {1000 * used / n:7.2f} ms/article"
+                                                  if used is not None else ""))
+    last, first = points[-1], points[0]
+    steady = (last.worker_cpu - first.worker_cpu) / max(1, last.count - first.count)
+    print(f"CPU: driver {run.driver_cpu:,.1f} s = {1000 * run.driver_cpu / n:.1f} ms/article "
+          f"(all threads); workers {run.worker_cpu:,.1f} s (getrusage children, with start-up) "
+          f"= {1000 * run.worker_cpu / n:.1f} ms/article; after the first batch "
+          f"{1000 * steady:.1f} ms/article of one core for NLP + extract "
+          f"({written.words / n / steady:,.0f} words per core-second)")
+    cpu_rate = n / ((run.worker_cpu + run.driver_cpu) / workers)
+    print(f"CPU-time rate (an estimate, not a wall-clock measurement): {cpu_rate:.2f} articles/s "
+          f"if the {workers} cores were ours alone")
+    wall = tenths(points, lambda p: p.wall)
+    cpu = tenths(points, lambda p: p.driver_cpu + p.worker_cpu)
+    driver = tenths(points, lambda p: p.driver_cpu)
+    for label, row in (("wall", wall), ("CPU (driver + workers)", cpu), ("driver CPU", driver)):
+        drift = row[-1] / row[0]
+        print(f"time per article, {label}: first 10% {1000 * row[0]:.1f} ms, last 10% "
+              f"{1000 * row[-1]:.1f} ms, ratio {drift:.2f}x (target <= {TARGET_DRIFT}x: "
+              f"{_met(drift <= TARGET_DRIFT)}); per tenth: "
+              + " ".join(f"{1000 * t:.0f}" for t in row))
+    print(f"  start-up: first batch of {first.count} written after {first.wall:.1f} s")
+    peaks = run.probe.worker_peaks_kb or [run.children_peak_kb]
+    total_gb = _gb(run.driver_peak_kb + sum(peaks))
+    print(f"peak RSS: driver {_gb(run.driver_peak_kb):.2f} GB, workers "
+          + ", ".join(f"{_gb(k):.2f}" for k in peaks)
+          + f" GB (VmHWM; getrusage children max {_gb(run.children_peak_kb):.2f} GB); "
+          f"sum {total_gb:.2f} GB (target < {TARGET_GB:.0f}: {_met(total_gb < TARGET_GB)})")
+    print(f"store: {run.store_bytes / 1e6:,.1f} MB {run.backend} = "
+          f"{run.store_bytes / n / 1024:.1f} KB per article; largest tables and indexes: "
+          + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in run.tables[:8]))
+    return cpu_rate
+
+
+def print_reference(sample: list[str], workers: int, rate: float, cpu_rate: float) -> None:
+    """The bare spaCy pass on the sample, the ratio to it, and the labelled extrapolation."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    loaded, piped = bare_spacy(sample, workers)
+    bare_cpu = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu(children)
+    words = sum(len(t.split()) for t in sample)
+    bare, bare_cpu_rate = len(sample) / piped, len(sample) / (bare_cpu / workers)
+    print(f"bare spaCy (baseline): nlp.pipe over {len(sample):,} of the same texts, {workers} "
+          f"processes: {bare:.2f} articles/s, {words / piped:,.0f} words/s wall (driver model "
+          f"load {loaded:.1f} s not counted); CPU {1000 * bare_cpu / len(sample):.1f} ms/article "
+          f"in the processes, with their model load = {bare_cpu_rate:.2f} articles/s by CPU time")
+    print(f"ratio: newsfuse ingest runs at {rate / bare:.0%} of the bare spaCy rate by wall "
+          f"time, {cpu_rate / bare_cpu_rate:.0%} by CPU time")
+    for name, per_s in (("measured wall", rate), ("CPU-time", cpu_rate)):
+        print(f"EXTRAPOLATION (not measured): 200,000 articles at the {name} rate would take "
+              f"{200_000 / per_s / 3600:.1f} h ({per_s * 86400:,.0f} articles/day)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=200_000)
+    parser.add_argument("--span-days", type=float, default=30.0,
+                        help="days one replica of the base corpus covers")
+    parser.add_argument("--spacy-sample", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes (default: the pipeline's default, the CPU count)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--db", default=None,
+                        help="an EMPTY PostgreSQL database URL to ingest into instead of SQLite")
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        sys.exit(f"evaluation data not found at {DATA}")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    workers = args.workers or os.cpu_count() or 1
+    corpus = base_corpus(args.span_days)
+    mean, top = overlap(corpus, args.seed)
+    replicas = -(-args.articles // len(corpus))
+    print(f"stream: {args.articles:,} articles = {replicas} replicas of {len(corpus):,} real "
+          f"articles from {', '.join(SETS)}, {args.span_days:g} days each; replica text vs its "
+          f"base: MinHash similarity mean {mean:.2f}, max {top:.2f} (near-duplicate at 0.7)")
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores (shared machine)")
+    with tempfile.TemporaryDirectory(prefix="newsfuse-scale-") as name:
+        folder = Path(name)
+        written = write_shards(stream(corpus, args.articles, args.span_days, args.seed), folder,
+                               args.articles, args.spacy_sample)
+        print(f"written: {len(written.shards)} shards, {written.words:,} words "
+              f"({written.words / args.articles:.0f} per article) in {written.seconds:.1f} s "
+              "(bench overhead, not timed below)")
+        run = ingest_stream(written.shards, folder, args.workers, args.db)
+    cpu_rate = print_run(run, written, workers)
+    print_reference(written.sample, workers, run.stored / run.seconds, cpu_rate)
+    print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
