@@ -529,7 +529,7 @@ def print_run(run: Run, written: Written, workers: int) -> float:
           f"(all threads); workers {run.worker_cpu:,.1f} s (getrusage children, with start-up) "
           f"= {1000 * run.worker_cpu / n:.1f} ms/article; after the first batch "
           f"{1000 * steady:.1f} ms/article of one core for NLP + extract "
-          f"({written.words / n / steady:,.0f} words per core-second)")
+          f"({written.words / n / max(steady, 1e-9):,.0f} words per core-second)")
     cpu_rate = n / ((run.worker_cpu + run.driver_cpu) / workers)
     print(f"CPU-time rate (an estimate, not a wall-clock measurement): {cpu_rate:.2f} articles/s "
           f"if the {workers} cores were ours alone")
