@@ -57,7 +57,7 @@ def main() -> None:
     args.cache.mkdir(exist_ok=True)
     sets = {name: (stored(name, args.cache), load(name)) for name in ("ecbplus", "newsstream")}
     grid = {"threshold": [0.25, 0.3], "merge_threshold": [0.25, 0.3, 0.4],
-            "merge_max_size": [1, 2, 3], "max_gap_days": [30, 90, 180],
+            "merge_max_size": [0, 1, 2, 3], "max_gap_days": [30, 90, 180],
             "date_gap": [0.05, 0.1, 0.2]}
     results = []
     for values in itertools.product(*grid.values()):

@@ -175,13 +175,14 @@ def test_a_blank_pipeline_still_gives_sentences(tmp_path):
 
 def test_every_article_points_at_a_stored_event_with_its_count(store):
     """Merges move articles and delete events: no article may be left pointing at a gone one."""
+    ingest([EXAMPLES], store)
     counts: dict[str, int] = {}
     for article in store.articles():
         assignment = store.assignment(article.id)
         assert assignment is not None
         counts[assignment.event_id] = counts.get(assignment.event_id, 0) + 1
     events = {e.id: e.n_articles for e in store.event_states()}
-    assert counts == events
+    assert counts == events and sum(counts.values()) >= 30
 
 
 def test_a_merge_moves_articles_deletes_the_event_and_is_recorded(tmp_path):

@@ -383,19 +383,24 @@ def test_world_outlines_are_bundled_with_their_source():
     assert "<script" not in world and "style" not in world
 
 
+def _store_of(tmp_path, article: dict, name: str) -> str:
+    """A store file holding one ingested article."""
+    source = tmp_path / f"{name}.jsonl"
+    source.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    store = open_store(str(tmp_path / name))
+    try:
+        ingest([source], store)
+    finally:
+        store.close()
+    return str(tmp_path / name)
+
+
 @pytest.mark.issue(6)
 def test_hostile_title_is_escaped_on_the_map(tmp_path):
     article = {**HOSTILE, "id": "hostile-map",
                "text": ("A harbour crane collapsed in Marseille, France, on Monday, injuring "
                         "three dock workers in Marseille's port, the port authority said.")}
-    source = tmp_path / "hostile.jsonl"
-    source.write_text(json.dumps(article) + "\n", encoding="utf-8")
-    store = open_store(str(tmp_path / "map.db"))
-    try:
-        ingest([source], store)
-    finally:
-        store.close()
-    with TestClient(create_app(str(tmp_path / "map.db"))) as test_client:
+    with TestClient(create_app(_store_of(tmp_path, article, "map.db"))) as test_client:
         points = _get(test_client, "/api/map").json()["points"]
         assert [p["title"] for p in points] == [article["title"]]
         page = _get(test_client, "/map").text
@@ -580,14 +585,7 @@ def test_hostile_text_is_escaped_inside_the_event_svgs(tmp_path):
                         "was painted on the wall, the port police said.\n\n"
                         "Four firefighters were injured in Marseille on Monday, the fire "
                         "service said.")}
-    source = tmp_path / "hostile.jsonl"
-    source.write_text(json.dumps(article) + "\n", encoding="utf-8")
-    store = open_store(str(tmp_path / "svg.db"))
-    try:
-        ingest([source], store)
-    finally:
-        store.close()
-    with TestClient(create_app(str(tmp_path / "svg.db"))) as test_client:
+    with TestClient(create_app(_store_of(tmp_path, article, "svg.db"))) as test_client:
         event_id = _get(test_client, "/api/articles/hostile-svg").json()["article"]["event"]
         doc = _get(test_client, f"/api/events/{event_id}").json()
         page = _get(test_client, f"/events/{event_id}").text

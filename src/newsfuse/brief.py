@@ -25,7 +25,8 @@ Tried and not kept: an exact concept-coverage selection (Gillick & Favre 2009: s
 3+ independent sources, maximum covered weight under the budget, solved as an integer programme
 with scipy's HiGHS). It won on the DUC 2003 tuning clusters (ROUGE-2 11.35 against 11.16 for the
 greedy selection here) and lost on the held-out ones (8.36 against 8.85; MMR 8.83), at twice the
-time per cluster, so the greedy selection stays.
+time per cluster, so the greedy selection stays (figures from `bench/summarize.py` on the branch
+that held it; the code was not kept).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ class GroupingConfig:
     threshold: float = 0.25
     max_gap_days: int = 90
     merge_threshold: float = 0.25
-    merge_max_size: int = 3
+    merge_max_size: int = 3  # 0 turns repairs off
 
 
 @dataclass
