@@ -6,7 +6,9 @@ through the store API with shifted ids, dates (publication and every ISO date in
 and same-length renamed places and actors, so every replica is a set of distinct events with
 valid spans. `newsfuse serve` runs in a subprocess; 8 concurrent httpx clients measure p50/p95
 of the list page, a search and event pages (targets: p95 < 100 ms for event pages, < 200 ms for
-search). Event pages of held-out ids (stable hash) are reported separately. Baseline in the same
+search). Event pages of held-out ids (stable hash) are reported separately. "First request" means
+no client asked for that event before: the desk renders each event's page when it indexes the
+event at start-up, and the start-up time printed includes that. Baseline in the same
 run: datasette serving the same file's articles table, when it installs into a temporary venv.
 """
 
@@ -216,7 +218,7 @@ def run_ours(db: Path, requests: int) -> None:
         show("search + filter (/?q=&disputed=1)",
              measure(base, [f"/?q={words[i % len(words)]}&disputed=1" for i in range(requests)]),
              200)
-        show("event page, cold (/events/{id})",
+        show("event page, first request (/events/{id})",
              measure(base, [f"/events/{tune[i * 7 % len(tune)]}" for i in range(requests)]), 100)
         show("event page, held-out ids",
              measure(base, [f"/events/{held[i * 7 % len(held)]}" for i in range(requests)]), 100)

@@ -16,6 +16,7 @@ from newsfuse.pipeline import ingest
 from newsfuse.serve import create_app
 from newsfuse.serve.highlight import Mark, highlight
 from newsfuse.serve.index import fts_query
+from newsfuse.serve.pages import render_event
 from newsfuse.serve.security import CSP
 from newsfuse.store import open_store
 from tests.conftest import EXAMPLES, merge_smallest_into_largest
@@ -249,6 +250,7 @@ def test_a_forced_500_shows_no_traceback(desk_db, monkeypatch):
             raise RuntimeError(f"secret internals of {event_id}")
 
         monkeypatch.setattr(app.state.desk, "event", boom)
+        monkeypatch.setattr(app.state.desk, "event_html", boom)
         for url in ("/events/x", "/api/events/x"):
             response = _get(test_client, url, status=500)
             assert "Traceback" not in response.text and "secret" not in response.text
@@ -611,6 +613,26 @@ def _merge_smallest_into_largest(db):
     finally:
         store.close()
     return small, large, moved
+
+
+@pytest.mark.issue(6)
+def test_event_pages_are_prerendered_and_never_served_stale(desk_db, tmp_path, monkeypatch):
+    db = tmp_path / "pages.db"
+    shutil.copy(desk_db, db)
+    with TestClient(create_app(str(db))) as test_client:
+        desk = test_client.app.state.desk
+        monkeypatch.setattr(desk.index, "poke", lambda: None)  # the index stays as built
+        largest = max(_all_events(test_client), key=lambda e: e["n_articles"])
+        record = desk.store().find_event(largest["id"])
+        kept = desk.index.page(record.id, record.last_seq, record.n_articles)
+        assert kept and _get(test_client, f"/events/{record.id}").text == kept
+        assert kept == render_event(test_client.app.state.templates, desk.event(record.id))
+        small, large, moved = _merge_smallest_into_largest(db)
+        assert large.id == record.id
+        page = _get(test_client, f"/events/{large.id}").text  # the store moved on: rendered now
+        assert page != kept and f'merged <a href="/events/{small.id}">' in page
+        for article_id in moved:
+            assert f'href="/articles/{article_id}"' in page
 
 
 @pytest.mark.issue(6)

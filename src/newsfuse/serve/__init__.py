@@ -37,7 +37,9 @@ def create_app(db: str, *, allow_writes: bool = False, token: str | None = None)
     """The web desk over the SQLite store at `db`; writes only with allow_writes and a token."""
     if allow_writes and not token:
         raise ConfigError("writes need a bearer token.", hint="pass --token or leave writes off")
-    desk = Desk(db, allow_writes=allow_writes, token=token)
+    templates = pages.make_environment()
+    desk = Desk(db, allow_writes=allow_writes, token=token,
+                render=lambda view: pages.render_event(templates, view))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -50,7 +52,7 @@ def create_app(db: str, *, allow_writes: bool = False, token: str | None = None)
                   "their sources. Every HTML page has a JSON twin under /api.")
     app.openapi = lambda: desk_openapi(app)  # type: ignore[method-assign]  # FastAPI's hook
     app.state.desk = desk
-    app.state.templates = pages.make_environment()
+    app.state.templates = templates
     app.include_router(pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,16 @@ class ArticleView:
 class Desk:
     """Everything the pages read, over a read-only store and the event index."""
 
-    def __init__(self, db: str, allow_writes: bool = False, token: str | None = None) -> None:
+    def __init__(self, db: str, allow_writes: bool = False, token: str | None = None,
+                 render: Callable[[EventView], str] | None = None) -> None:
         self.db = db
         self.allow_writes = allow_writes
         self.token = token
+        self.render = render
         self.pool = StorePool(db)
-        self.index = EventIndex(self.pool)
+        self.index = EventIndex(self.pool, render)
         self._cache: OrderedDict[tuple[str, int, int], EventView] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, int, int], str] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self.index.refresh()
@@ -100,6 +104,26 @@ class Desk:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return view
+
+    def event_html(self, event_id: str) -> str:
+        """The event's HTML page: rendered at indexing time, else now (and kept a while)."""
+        if self.render is None:
+            raise UsageError("this desk was built without a page renderer.")
+        record = self.store().find_event(event_id)
+        key = (record.id, record.last_seq, record.n_articles)
+        with self._cache_lock:
+            cached = self._pages.get(key)
+            if cached is not None:
+                self._pages.move_to_end(key)
+                return cached
+        page = self.index.page(*key)
+        if page is None:
+            page = self.render(self.event(record.id))
+            with self._cache_lock:
+                self._pages[key] = page
+                while len(self._pages) > CACHE_SIZE:
+                    self._pages.popitem(last=False)
+        return page
 
     def successor(self, event_id: str) -> str | None:
         """The event a merged-away event id now lives on in (None if it was never merged)."""

@@ -23,6 +23,7 @@ import tempfile
 import threading
 import weakref
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ CREATE INDEX IF NOT EXISTS art_event ON art (event);
 CREATE VIRTUAL TABLE IF NOT EXISTS art_fts USING fts5 (
     title, text, content='', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS doc (id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL,
-                                n_articles INTEGER NOT NULL, data BLOB NOT NULL);
+                                n_articles INTEGER NOT NULL, data BLOB NOT NULL, page BLOB);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 _COLUMNS = ('id, sort, last_seq, title, start, "end", date, n_articles, n_sources, disputed, '
@@ -131,10 +132,16 @@ def map_point(event: dict[str, Any]) -> tuple[str, float, float] | None:
 
 
 class EventIndex:
-    """The side index of one store, kept in a temporary folder of its own."""
+    """The side index of one store, kept in a temporary folder of its own.
 
-    def __init__(self, pool: StorePool) -> None:
+    With `render`, each event's HTML page is rendered when the event is indexed, so a cold
+    event page costs a lookup and a decompression instead of a template run.
+    """
+
+    def __init__(self, pool: StorePool,
+                 render: Callable[[EventView], str] | None = None) -> None:
         self.pool = pool
+        self.render = render
         self.folder = Path(tempfile.mkdtemp(prefix="newsfuse-serve-"))
         self.path = self.folder / "index.db"
         weakref.finalize(self, shutil.rmtree, str(self.folder), True)  # also without close()
@@ -269,9 +276,10 @@ class EventIndex:
         row = summary_row(event, max(int(record[0]), seen_seq))
         # the event page needs the same data: keeping it here makes cold pages cheap
         blob = json.dumps({"document": view.document, "starts": view.starts})
-        writer.execute("INSERT OR REPLACE INTO doc VALUES (?, ?, ?, ?)",
+        page = zlib.compress(self.render(view).encode("utf-8"), 1) if self.render else None
+        writer.execute("INSERT OR REPLACE INTO doc VALUES (?, ?, ?, ?, ?)",
                        (event_id, int(record[0]), int(record[1]),
-                        zlib.compress(blob.encode("utf-8"), 1)))
+                        zlib.compress(blob.encode("utf-8"), 1), page))
         writer.execute(f"INSERT OR REPLACE INTO ev ({_COLUMNS}) VALUES "
                        f"({', '.join('?' * 14)})", tuple(row.values()))
         writer.execute("DELETE FROM ev_place WHERE event = ?", (event_id,))
@@ -341,6 +349,15 @@ class EventIndex:
             return None
         data = json.loads(zlib.decompress(row[0]))
         return EventView(data["document"], data["starts"])
+
+    def page(self, event_id: str, last_seq: int, n_articles: int) -> str | None:
+        """The event's HTML page rendered at indexing time, if the event has not changed since."""
+        row = self._reader().execute(
+            "SELECT page FROM doc WHERE id = ? AND last_seq = ? AND n_articles = ?",
+            (event_id, last_seq, n_articles)).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return zlib.decompress(row[0]).decode("utf-8")
 
     def types(self) -> list[str]:
         """The event types present, for the filter's choices."""

@@ -127,13 +127,17 @@ async def map_page(desk: DeskDep, env: EnvDep, query: QueryDep) -> HTMLResponse:
 
 
 @router.get("/events/{event_id}", response_model=None)
-async def event_page(event_id: str, desk: DeskDep, env: EnvDep) -> HTMLResponse | RedirectResponse:
+async def event_page(event_id: str, desk: DeskDep) -> HTMLResponse | RedirectResponse:
     """One event: brief, facts, quotes, timeline, places, sources and reasons."""
     try:
-        view = desk.event(event_id)
+        return HTMLResponse(desk.event_html(event_id))
     except NotFound as missing:
         return moved_or_raise(desk, event_id, "/events/", missing)
-    return render(env, "event.html", **event_context(view))
+
+
+def render_event(env: Environment, view: EventView) -> str:
+    """An event's HTML page (the desk renders it when it indexes the event)."""
+    return env.get_template("event.html").render(**event_context(view))
 
 
 def moved_or_raise(desk: Desk, event_id: str, prefix: str,
