@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsfuse.extract.claims import find_claims
+from newsfuse.extract.claims import attribution, find_claims
 from newsfuse.extract.numbers import ABOUT_SHARE, find_numbers, parse_number
 from newsfuse.model import Claim
 
@@ -360,3 +360,28 @@ def test_a_still_counts_one_outside_a_number(nlp):
     found = claims(nlp, "The raid killed a ferryman and wounded a dozen dock workers.")
     assert ("killed", "a", 1.0) in [(c.predicate, c.text, c.low) for c in found]
     assert ("wounded", "a dozen", 12.0) in [(c.predicate, c.text, c.low) for c in found]
+
+
+def test_a_quantity_parsed_as_the_speaker_gives_way_to_the_phrase_before_the_verb(nlp):
+    from spacy.tokens import Doc
+
+    # the small model sometimes makes "a dozen" the subject of "said"; this is that parse
+    words = "Five people were killed and about a dozen hurt , a nurse at the clinic said .".split()
+    heads = [1, 3, 3, 3, 3, 7, 7, 15, 7, 15, 11, 7, 11, 14, 12, 3, 3]
+    deps = ["nummod", "nsubjpass", "auxpass", "ROOT", "cc", "advmod", "det", "nsubj", "acl",
+            "punct", "det", "appos", "prep", "det", "pobj", "conj", "punct"]
+    pos = ["NUM", "NOUN", "AUX", "VERB", "CCONJ", "ADV", "DET", "NOUN", "VERB", "PUNCT", "DET",
+           "NOUN", "ADP", "DET", "NOUN", "VERB", "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    lemmas[15] = "say"
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    assert attribution(doc[0].sent, doc[0]) == "a nurse at the clinic"
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("Its spokeswoman, Petra Lind, said at least nine shafts had been closed.", "Petra Lind"),
+    ("The union's spokeswoman said at least nine shafts had been closed.",
+     "The union's spokeswoman"),
+])
+def test_a_named_apposition_is_the_source(nlp, text, source):
+    assert one(nlp, text).attribution == source

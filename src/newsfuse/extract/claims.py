@@ -75,6 +75,8 @@ SPEECH_VERBS = frozenset("say tell report announce state confirm claim write add
 SOURCE_CARRIERS = frozenset("statement report figure figures data tally count estimate "
                             "estimates post account release".split())
 PRONOUNS = frozenset("he she it they we i you this that who".split())
+QUANTITY_NOUNS = frozenset("dozen dozens score scores hundred hundreds thousand thousands "
+                           "million millions".split())
 DROPPED_MODIFIERS = frozenset("other more additional further least most some many few several "
                                "his her their its our my your "
                                "such total estimated another only just all".split())
@@ -556,11 +558,38 @@ def attribution(sentence: Any, token: Any) -> str | None:
     ancestors = {a.i for a in token.ancestors} | {token.i}
     for verb in _speech_verbs(sentence, ancestors):
         speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if speaker is not None and _is_quantity(speaker):
+            speaker = _phrase_before(verb)  # "... and a dozen wounded, a source said"
         if speaker is None or speaker.lower_ in PRONOUNS or token.i in \
                 {t.i for t in speaker.subtree}:
             continue
-        return _source_text(speaker)
+        return _source_text(_named(speaker))
     return None
+
+
+def _is_quantity(noun: Any) -> bool:
+    """A counted amount parsed as the speaker ("about a dozen" said): never a source."""
+    return bool(noun.pos_ == "NUM" or noun.lemma_.lower() in QUANTITY_NOUNS
+                or any(c.dep_ == "nummod" for c in noun.children))
+
+
+def _phrase_before(verb: Any) -> Any | None:
+    """The noun phrase that ends right before the speech verb ("a source at the hospital said")."""
+    if verb.i == 0:
+        return None
+    node = verb.doc[verb.i - 1]
+    while node.dep_ not in ("appos", "nsubj", "conj", "ROOT") and node.head.i != node.i and \
+            node.head.right_edge.i == verb.i - 1 and node.head.i < verb.i:
+        node = node.head
+    return node if node.pos_ in ("NOUN", "PROPN") and not _is_quantity(node) else None
+
+
+def _named(speaker: Any) -> Any:
+    """The name in apposition to a role ("Its spokesman, Jo Pike, said" -> Jo Pike)."""
+    if speaker.pos_ == "PROPN":
+        return speaker
+    names = [c for c in speaker.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    return names[0] if names else speaker
 
 
 def _speech_verbs(sentence: Any, ancestors: set[int]) -> Iterator[Any]:
