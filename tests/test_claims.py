@@ -385,3 +385,11 @@ def test_a_quantity_parsed_as_the_speaker_gives_way_to_the_phrase_before_the_ver
 ])
 def test_a_named_apposition_is_the_source(nlp, text, source):
     assert one(nlp, text).attribution == source
+
+
+def test_a_vague_noun_with_a_compound_is_a_counted_thing(nlp):
+    text = "The bank said more than 300,000 debit card numbers were stolen in the breach."
+    claim = one(nlp, text)
+    assert claim.subject == "debit card number" and claim.low is not None
+    assert not find_claims("A number of people were hurt.", nlp("A number of people were hurt."),
+                           [])

@@ -357,6 +357,9 @@ def _lemma(token: Any) -> str:
 
 
 def _vague(noun: Any) -> bool:
+    """"a number of", "a lot": no counted thing; but "card numbers" names one."""
+    if any(c.dep_ == "compound" for c in noun.children):
+        return False
     return bool(_lemma(noun) in VAGUE_NOUNS or noun.lower_ in VAGUE_NOUNS)
 
 
