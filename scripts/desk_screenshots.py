@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python scripts/desk_screenshots.py [--out docs/desk]
 Builds a store from examples/ with `newsfuse ingest`, starts `newsfuse serve` on a free loopback
-port, and saves JPEG shots of the events list, the event with the most disputed facts (its top,
-and its facts table), a disputed fact's sentence highlighted in its article, and the map.
+port, and saves one-viewport PNG shots of the events list filtered to disputes, the event with
+the most disputed facts (brief, facts, quotes, timeline, sources), a disputed figure highlighted
+in its article, and the map.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("newsfuse serve did not start")
 
 
-def shoot(base: str, out: Path, png: bool = False) -> list[Path]:
+def shoot(base: str, out: Path) -> list[Path]:
     """Open the pages in Chromium and save the shots; returns their paths."""
     from playwright.sync_api import sync_playwright
 
@@ -66,26 +67,23 @@ def shoot(base: str, out: Path, png: bool = False) -> list[Path]:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
 
         def save(name: str) -> None:
-            if png:
-                path = out / f"{name}.png"
-                page.screenshot(path=str(path))
-            else:
-                path = out / f"{name}.jpg"
-                page.screenshot(path=str(path), type="jpeg", quality=70)
+            path = out / f"{name}.png"
+            page.screenshot(path=str(path))
             saved.append(path)
 
         page.goto(base + "/?disputed=1")
         save("01-events-disputed")
         page.goto(base + f"/events/{busiest['id']}")
         save("02-event-brief")
-        page.locator("h2", has_text="Facts").scroll_into_view_if_needed()
-        page.evaluate("window.scrollBy(0, -20)")
-        save("03-event-facts")
+        for number, heading in (("03", "Facts"), ("04", "Quotes by speaker"),
+                                ("05", "Timeline"), ("06", "Sources side by side")):
+            page.locator("h2", has_text=heading).evaluate("e => e.scrollIntoView()")
+            save(f"{number}-event-{heading.split()[0].lower()}")
         page.goto(base + f"/articles/{claim['article']}?span={claim['start']}-{claim['end']}"
                   f"#hit")
-        save("04-article-highlight")
+        save("07-article-highlight")
         page.goto(base + "/map")
-        save("05-map")
+        save("08-map")
         browser.close()
     return saved
 
@@ -93,7 +91,6 @@ def shoot(base: str, out: Path, png: bool = False) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "desk")
-    parser.add_argument("--png", action="store_true", help="PNG instead of JPEG")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="newsfuse-shots-") as tmp:
@@ -105,7 +102,7 @@ def main() -> None:
         process = subprocess.Popen([*newsfuse, "serve", "--db", db, "--port", str(port)])
         try:
             wait_ready(base, process)
-            for path in shoot(base, args.out, args.png):
+            for path in shoot(base, args.out):
                 print(f"{path}  {path.stat().st_size / 1024:.0f} KB")  # noqa: T201 (a script)
         finally:
             process.terminate()

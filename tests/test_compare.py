@@ -183,3 +183,11 @@ def test_stated_dates_are_compared_as_days():
     facts = compare_claims([("a", measure("date", 20190309, "release", "March 9", "date")),
                             ("b", measure("date", 20190310, "release", "March 10", "date"))])
     assert statuses(facts) == [("date", "disputed")]
+
+
+def test_a_dispute_names_each_value_once_whatever_its_case():
+    facts = compare_claims([("a", claim("count", 3, 3, "tank", "three")),
+                            ("b", claim("count", 3, 3, "tank", "Three")),
+                            ("c", claim("count", 4, INF, "tank", "at least four"))])
+    assert statuses(facts) == [("count", "disputed")]
+    assert facts[0].note.lower().count("three") == 1 and "at least four" in facts[0].note

@@ -389,7 +389,9 @@ def _status(predicate: str, items: list[_Item]) -> tuple[str, str]:
         return "agreed", ""
     if predicate != "date" and all(_is_update(a, b) for a, b in clashes):
         return "update", "a later report gives a larger figure"
-    values = sorted({i.claim.value or i.claim.text for i in items})
+    wordings = {(i.claim.value or i.claim.text).lower(): i.claim.value or i.claim.text
+                for i in sorted(items, key=lambda i: i.claim.value or i.claim.text, reverse=True)}
+    values = [wordings[key] for key in sorted(wordings)]  # "Three" and "three" are one value
     return "disputed", "best estimates differ: " + " vs ".join(values)
 
 
