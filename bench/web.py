@@ -218,7 +218,7 @@ def run_ours(db: Path, requests: int) -> None:
         show("search + filter (/?q=&disputed=1)",
              measure(base, [f"/?q={words[i % len(words)]}&disputed=1" for i in range(requests)]),
              200)
-        show("event page, first request (/events/{id})",
+        show("event page, first view (/events/{id})",
              measure(base, [f"/events/{tune[i * 7 % len(tune)]}" for i in range(requests)]), 100)
         show("event page, held-out ids",
              measure(base, [f"/events/{held[i * 7 % len(held)]}" for i in range(requests)]), 100)
