@@ -393,3 +393,19 @@ def test_a_vague_noun_with_a_compound_is_a_counted_thing(nlp):
     assert claim.subject == "debit card number" and claim.low is not None
     assert not find_claims("A number of people were hurt.", nlp("A number of people were hurt."),
                            [])
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("Two-thirds of the loan went to the port.", 66.7, 66.7),
+    ("About two thirds of the loan went to the port.", 60.0, 73.3),
+    ("Three quarters of the homes lost power.", 75.0, 75.0),
+])
+def test_a_fraction_of_something_is_a_share(text, low, high):
+    phrase = find_numbers(text)[0]
+    assert (phrase.kind, phrase.unit) == ("percentage", "%")
+    assert (round(phrase.low, 1), round(phrase.high, 1)) == (low, high)
+    assert text[phrase.start:phrase.end].lower().rstrip("s").endswith(("third", "quarter"))
+
+
+def test_quarters_of_a_game_are_not_a_share():
+    assert [p.kind for p in find_numbers("They scored in three quarters.")] == ["count"]

@@ -119,6 +119,11 @@ _LABEL_BEFORE = re.compile(
     r"number\s+of\s+the|years?\s+of|class|tier|size|series|batch|rule|title|act)\s*$")
 _AGED = re.compile(r"(?i)\baged\s+$")
 _COMPOUND_AFTER = re.compile(r"^-[A-Za-z]")
+# "two-thirds of", "three quarters of": a share, kept as a percentage so it meets "67%"; only
+# before "of", because "three quarters" alone is as often a game's periods.
+FRACTIONS = {"third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "eighth": 8, "tenth": 10}
+_FRACTION_AFTER = re.compile(
+    r"(?i)^(?:-|\s+)((?:third|quarter|fifth|sixth|eighth|tenth)s?)(?=\s+of\b)")
 
 
 @dataclass(frozen=True)
@@ -247,7 +252,13 @@ def _phrase(text: str, atom: re.Match[str],
         end = high_atom.end()
     if mod_match is not None:
         start -= len(before) - mod_match.start()
-    kind, unit, end = _measure(text, end, atom)
+    fraction = _FRACTION_AFTER.match(text[end:end + 12]) if high_atom is None else None
+    if fraction is not None:
+        share = 100.0 / FRACTIONS[fraction.group(1).lower().rstrip("s")]
+        base, top, end = base * share, top * share, end + len(fraction.group())
+        kind, unit = "percentage", "%"
+    else:
+        kind, unit, end = _measure(text, end, atom)
     if kind == "count" and _AGED.search(before):
         kind, unit = "age", "year"
     if cur and kind in ("count", "money"):
