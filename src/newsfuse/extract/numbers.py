@@ -253,6 +253,7 @@ def _phrase(text: str, atom: re.Match[str],
     if mod_match is not None:
         start -= len(before) - mod_match.start()
     fraction = _FRACTION_AFTER.match(text[end:end + 12]) if high_atom is None else None
+    unit: str | None
     if fraction is not None:
         share = 100.0 / FRACTIONS[fraction.group(1).lower().rstrip("s")]
         base, top, end = base * share, top * share, end + len(fraction.group())
