@@ -1,6 +1,6 @@
 """Screenshots of the web desk over examples/ for docs/desk.md (Playwright + Debian's Chromium).
 
-Run: .venv/bin/python scripts/desk_screenshots.py [--out docs/desk]
+Run: .venv/bin/python scripts/desk_screenshots.py [--out docs/desk] [--input examples]
 Builds a store from examples/ with `newsfuse ingest`, starts `newsfuse serve` on a free loopback
 port, and saves one-viewport PNG shots of the events list filtered to disputes, the event with
 the most disputed facts (brief, facts, quotes, timeline, sources), a disputed figure highlighted
@@ -91,12 +91,14 @@ def shoot(base: str, out: Path) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "desk")
+    parser.add_argument("--input", type=Path, default=ROOT / "examples",
+                        help="Articles to ingest (default: examples/)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="newsfuse-shots-") as tmp:
         db = str(Path(tmp) / "news.db")
         newsfuse = [sys.executable, "-m", "newsfuse", "-q"]
-        subprocess.run([*newsfuse, "ingest", str(ROOT / "examples"), "--db", db], check=True)
+        subprocess.run([*newsfuse, "ingest", str(args.input), "--db", db], check=True)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         process = subprocess.Popen([*newsfuse, "serve", "--db", db, "--port", str(port)])
