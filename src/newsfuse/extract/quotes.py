@@ -16,10 +16,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from newsfuse.extract.quote_marks import Piece, scan_quotes
+from newsfuse.extract.speakers import (
+    QuoteContext,
+    Speaker,
+    in_quotes,
+    previous_sentence,
+    speaker_of,
+    subject_of,
+    tokens_outside_quotes,
+)
 from newsfuse.model import Actor, Quote
 
 CUE_LEMMAS = frozenset("""
@@ -29,31 +38,6 @@ tweet assert maintain emphasise emphasize caution accuse allege concede conclude
 reveal describe report recall quip boast complain lament counter agree call tell
 """.split())
 ACCORDING = "according to"
-SUBJECTS = frozenset({"nsubj", "nsubjpass"})
-CORE_DEPS = frozenset({"compound", "amod", "nmod", "det", "poss", "nummod", "flat", "quantmod",
-                       "case", "punct", "npadvmod"})
-# A subject like these speaks for whoever its "from"/"by"/"of" names ("a statement from X").
-SOURCE_NOUNS = frozenset("""
-statement post tweet release report communique message letter video comment remarks notice
-announcement briefing
-""".split())
-PERSON_NOUNS = frozenset("""
-spokesman spokeswoman spokesperson official minister secretary commander president leader chief
-general governor mayor ambassador envoy director officer aide adviser advisor analyst prosecutor
-lawyer premier chancellor senator representative sheriff inspector colonel captain
-""".split())
-GENERIC_PERSON = frozenset({"spokesman", "spokeswoman", "spokesperson", "official"})
-GENERIC_ORG = frozenset({"group", "organisation", "organization", "company", "firm", "movement",
-                         "militia", "command"})
-ORG_NOUNS = frozenset("""
-group ministry command company government militia department agency army military movement
-office police council party firm organisation organization coalition administration pentagon
-embassy authority authorities force forces brigade bank union court service
-""".split())
-PRONOUN_KINDS = {"he": "person", "she": "person", "it": "organisation", "they": "any"}
-DEFINITE = frozenset({"the", "this", "that", "its", "his", "her", "their"})
-PERSON_LABELS = frozenset({"PERSON"})
-ORG_LABELS = frozenset({"ORG", "NORP", "GPE"})
 SCARE_WORDS = 3  # a quote this short needs a cue verb in its own sentence
 TITLE_WORDS = 10
 ATTRIBUTION_TOKENS = 16  # a sentence this short holding only a cue ("Austin said.") names a speaker
@@ -65,14 +49,6 @@ WH_WORDS = frozenset("what how why whether if where when who whom which".split()
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
-@dataclass(frozen=True)
-class Speaker:
-    """Who said it: a display name or description, the actor key, kind, and whether named."""
-
-    name: str | None
-    key: str | None = None
-    kind: str = ""  # "person", "organisation" or "" when unknown
-    named: bool = False
 
 
 @dataclass
@@ -86,15 +62,6 @@ class _Item:
     at: int = 0  # where the attribution is, for "the last named speaker before it"
 
 
-@dataclass
-class _Ctx:
-    text: str
-    doc: Any
-    actors: Sequence[Actor]
-    quotes: list[Piece]
-    breaks: list[int]
-    history: list[tuple[int, Speaker]] = field(default_factory=list)
-    mentions: list[tuple[int, int, Actor]] = field(default_factory=list)
 
 
 
@@ -115,7 +82,7 @@ def find_quotes(text: str, doc: Any, actors: Sequence[Actor] = ()) -> list[Quote
     if doc is None:
         return [Quote(text=text[p.start:p.end], start=p.start, end=p.end) for p in pieces
                 if len(_WORD.findall(text[p.start:p.end])) > SCARE_WORDS]
-    ctx = _Ctx(text, doc, actors, pieces, _breaks(text, doc, pieces))
+    ctx = QuoteContext(text, doc, actors, pieces, _breaks(text, doc, pieces))
     ctx.mentions = sorted(((m.start, m.end, a) for a in actors for m in a.mentions),
                           key=lambda m: (m[0], m[1], m[2].key))
     items = [_direct_item(ctx, piece) for piece in pieces]
@@ -160,11 +127,7 @@ def _inside_quote(pieces: Sequence[Piece], at: int) -> bool:
     return any(p.open < at < p.stop for p in pieces)
 
 
-def _in_quotes(ctx: _Ctx, start: int, end: int) -> bool:
-    return any(p.open <= start and end <= p.stop for p in ctx.quotes)
-
-
-def _window(ctx: _Ctx, piece: Piece) -> tuple[int, int, int, int]:
+def _window(ctx: QuoteContext, piece: Piece) -> tuple[int, int, int, int]:
     """The text before the quote back to a break or quote, and after it up to one."""
     before = max([b for b in ctx.breaks if b <= piece.open] +
                  [p.stop for p in ctx.quotes if p.stop <= piece.open], default=0)
@@ -173,15 +136,8 @@ def _window(ctx: _Ctx, piece: Piece) -> tuple[int, int, int, int]:
     return before, piece.open, piece.stop, after
 
 
-def _cues_in(ctx: _Ctx, start: int, end: int) -> list[Any]:
-    return [t for t in _tokens(ctx, start, end) if _is_cue(t)]
-
-
-def _tokens(ctx: _Ctx, start: int, end: int) -> list[Any]:
-    span = ctx.doc.char_span(start, end, alignment_mode="contract")
-    if span is None:
-        return []
-    return [t for t in span if not _in_quotes(ctx, t.idx, t.idx + len(t))]
+def _cues_in(ctx: QuoteContext, start: int, end: int) -> list[Any]:
+    return [t for t in tokens_outside_quotes(ctx, start, end) if _is_cue(t)]
 
 
 def _is_cue(token: Any) -> bool:
@@ -196,7 +152,7 @@ def _is_cue(token: Any) -> bool:
 # --- direct quotes --------------------------------------------------------------------------
 
 
-def _direct_item(ctx: _Ctx, piece: Piece) -> _Item:
+def _direct_item(ctx: QuoteContext, piece: Piece) -> _Item:
     item = _Item(piece.start, piece.end, True, chain=piece.chain, at=piece.start)
     before0, before1, after0, after1 = _window(ctx, piece)
     after = _cues_in(ctx, after0, after1)
@@ -218,9 +174,9 @@ def _covers(comp: Any, piece: Piece) -> bool:
     return bool(first.idx <= piece.open and piece.start < last.idx + len(last))
 
 
-def _sentence_cue(ctx: _Ctx, start: int, end: int) -> Any:
+def _sentence_cue(ctx: QuoteContext, start: int, end: int) -> Any:
     """The cue of a short attribution sentence ("Austin said in a statement."), if it is one."""
-    tokens = _tokens(ctx, start, end)
+    tokens = tokens_outside_quotes(ctx, start, end)
     if not tokens or len(tokens) > ATTRIBUTION_TOKENS or any(
             p.open >= start and p.stop <= end for p in ctx.quotes):
         return None
@@ -228,16 +184,10 @@ def _sentence_cue(ctx: _Ctx, start: int, end: int) -> Any:
     return cues[0] if cues else None
 
 
-def _next_sentence(ctx: _Ctx, at: int) -> tuple[int, int]:
+def _next_sentence(ctx: QuoteContext, at: int) -> tuple[int, int]:
     """The sentence that starts at the first break at or after `at`, within its paragraph."""
     start = min((b for b in ctx.breaks if b >= at), default=len(ctx.text))
     end = min((b for b in ctx.breaks if b > start), default=len(ctx.text))
-    return start, end
-
-
-def _previous_sentence(ctx: _Ctx, at: int) -> tuple[int, int]:
-    end = max((b for b in ctx.breaks if b <= at), default=0)
-    start = max((b for b in ctx.breaks if b < end), default=0)
     return start, end
 
 
@@ -248,10 +198,10 @@ def _complement(cue: Any) -> Any:
     return next((c for c in cue.children if c.dep_ == "ccomp"), None)
 
 
-def _reported_items(ctx: _Ctx) -> list[_Item]:
+def _reported_items(ctx: QuoteContext) -> list[_Item]:
     items = []
     for token in ctx.doc:
-        if not _is_cue(token) or _in_quotes(ctx, token.idx, token.idx + len(token)):
+        if not _is_cue(token) or in_quotes(ctx, token.idx, token.idx + len(token)):
             continue
         span = _according_clause(token) if token.lower_ == "according" else _clause(token)
         if span is None:
@@ -283,7 +233,7 @@ def _clause(cue: Any) -> tuple[int, int] | None:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
 
 
-def _that_clause(ctx: _Ctx, cue: Any) -> tuple[int, int] | None:
+def _that_clause(ctx: QuoteContext, cue: Any) -> tuple[int, int] | None:
     """ "said in a post on X that ...": the rest of the sentence after "that", when the parser
     (misled by a paragraph it joined to the sentence) found no complement."""
     line_end = ctx.text.find("\n", cue.idx)
@@ -299,13 +249,13 @@ def _that_clause(ctx: _Ctx, cue: Any) -> tuple[int, int] | None:
     return None
 
 
-def _clip(ctx: _Ctx, cue: Any, start: int, end: int) -> tuple[int, int] | None:
+def _clip(ctx: QuoteContext, cue: Any, start: int, end: int) -> tuple[int, int] | None:
     """The part of a clause that lies in the cue's paragraph, unless it holds the speaker."""
     first = ctx.text.rfind("\n", 0, cue.idx) + 1
     last = ctx.text.find("\n", cue.idx)
     last = len(ctx.text) if last < 0 else last
     start, end = _trim(ctx.text, max(start, first), min(end, last))
-    subject = _subject(cue)
+    subject = subject_of(cue)
     if end - start < 2 or (subject is not None and start <= subject.idx < end):
         return None
     return start, end
@@ -340,7 +290,7 @@ def _after_dateline(text: str, start: int, end: int) -> int:
     return match.end() if match else start
 
 
-def _quoted_share(ctx: _Ctx, start: int, end: int) -> float:
+def _quoted_share(ctx: QuoteContext, start: int, end: int) -> float:
     inside = sum(max(0, min(end, p.stop) - max(start, p.open)) for p in ctx.quotes)
     return inside / max(1, end - start)
 
@@ -348,7 +298,7 @@ def _quoted_share(ctx: _Ctx, start: int, end: int) -> float:
 # --- keeping and dropping -------------------------------------------------------------------
 
 
-def _keep(ctx: _Ctx, item: _Item) -> bool:
+def _keep(ctx: QuoteContext, item: _Item) -> bool:
     """Drop scare quotes and titles: short or title-case direct quotes without a cue."""
     if not item.direct:
         return True
@@ -376,7 +326,7 @@ def _looks_like_title(text: str, item: _Item, words: list[str]) -> bool:
 # --- speakers -------------------------------------------------------------------------------
 
 
-def _resolve(ctx: _Ctx, items: list[_Item]) -> None:
+def _resolve(ctx: QuoteContext, items: list[_Item]) -> None:
     """Speakers in text order, so that pronouns find the last named speaker before them."""
     chains: dict[int, _Item] = {}
     cues: dict[int, Any] = {}
@@ -390,7 +340,7 @@ def _resolve(ctx: _Ctx, items: list[_Item]) -> None:
         if item.direct and item.cue is None:
             _fallback_cue(ctx, item, items, chains)
         if item.cue is not None and item.speaker is None:
-            item.speaker = _speaker(ctx, item.cue)
+            item.speaker = speaker_of(ctx, item.cue)
         if item.speaker is not None and item.speaker.name:
             ctx.history.append((item.at, item.speaker))
         if item.chain >= 0 and item.cue is not None:
@@ -401,7 +351,8 @@ def _resolve(ctx: _Ctx, items: list[_Item]) -> None:
             item.cue, item.speaker = head.cue, head.speaker
 
 
-def _fallback_cue(ctx: _Ctx, item: _Item, items: list[_Item], chains: dict[int, _Item]) -> None:
+def _fallback_cue(ctx: QuoteContext, item: _Item, items: list[_Item],
+                  chains: dict[int, _Item]) -> None:
     """A quote with no cue in its sentence: the next short attribution sentence, the quote
     before it in the paragraph, or the cue sentence before or after its paragraph."""
     words = len(_WORD.findall(ctx.text[item.start:item.end]))
@@ -421,7 +372,7 @@ def _fallback_cue(ctx: _Ctx, item: _Item, items: list[_Item], chains: dict[int, 
         return
     if not _starts_paragraph(ctx.text, piece.open):
         return
-    cue = _sentence_cue(ctx, *_previous_sentence(ctx, piece.open))
+    cue = _sentence_cue(ctx, *previous_sentence(ctx, piece.open))
     if cue is not None and ctx.text[:piece.open].rstrip().endswith(":"):
         item.cue, item.at = cue, cue.idx
     elif not ctx.text[piece.stop:].split("\n", 1)[0].strip():  # a whole quote paragraph
@@ -431,7 +382,7 @@ def _fallback_cue(ctx: _Ctx, item: _Item, items: list[_Item], chains: dict[int, 
             item.cue, item.at = cue, cue.idx
 
 
-def _starts_quote(ctx: _Ctx, at: int) -> bool:
+def _starts_quote(ctx: QuoteContext, at: int) -> bool:
     return any(at <= p.open <= at + 2 for p in ctx.quotes)
 
 
@@ -439,7 +390,7 @@ def _inherit(item: _Item, other: _Item) -> None:
     item.cue, item.speaker = other.cue, other.speaker
 
 
-def _previous_direct(ctx: _Ctx, item: _Item, items: list[_Item]) -> _Item | None:
+def _previous_direct(ctx: QuoteContext, item: _Item, items: list[_Item]) -> _Item | None:
     """The direct quote just before this one (same paragraph, or the paragraph before it
     when this quote opens its paragraph), if it has a speaker and nothing else came between."""
     index = items.index(item)
@@ -463,281 +414,3 @@ def _starts_paragraph(text: str, at: int) -> bool:
 
 def _same_paragraph(text: str, start: int, end: int) -> bool:
     return "\n" not in text[start:end]
-
-
-def _speaker(ctx: _Ctx, cue: Any) -> Speaker | None:
-    head = _subject(cue) or _inverted_name(cue)
-    if head is None:
-        return None
-    head = _through_source(head)
-    if head is None:
-        return None
-    return _describe(ctx, head, cue)
-
-
-def _inverted_name(cue: Any) -> Any:
-    """ '..., said Skarvik harbour master Odd Lien.': the last name right after the cue, when
-    the parser lost the inverted subject."""
-    if cue.lower_ == "according" or cue.i == 0 or not cue.doc[cue.i - 1].is_punct:
-        return None
-    name = None
-    for token in cue.doc[cue.i + 1:cue.i + 9]:
-        if token.is_punct or token.pos_ == "ADP":
-            break
-        if token.pos_ == "PROPN" and token.ent_type_ in PERSON_LABELS | ORG_LABELS:
-            name = token
-    return name
-
-
-def _subject(cue: Any) -> Any:
-    """The speaking noun: subject of the cue (or of the verb it is conjoined to), or "to X"."""
-    if cue.lower_ == "according":
-        to = next((c for c in cue.children if c.lower_ == "to"), None)
-        if to is None and cue.i + 1 < len(cue.doc):
-            to = cue.doc[cue.i + 1]
-        return next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
-    verb = cue
-    for _ in range(3):
-        subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
-        if subjects:
-            left = [s for s in subjects if s.i < cue.i]
-            return left[-1] if left else subjects[0]
-        if verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp") or verb.head is verb:
-            return None
-        verb = verb.head
-        if verb.pos_ == "ADP":  # "after telling supporters ..."
-            verb = verb.head
-    return None
-
-
-def _through_source(head: Any) -> Any:
-    """ "A statement from the US military" speaks for the military."""
-    for _ in range(3):
-        if str(head.lemma_).lower() not in SOURCE_NOUNS:
-            return head
-        nxt = next((g for c in head.children if c.dep_ in ("prep", "agent")
-                    and c.lower_ in ("from", "by", "of") for g in c.children
-                    if g.dep_ == "pobj"), None)
-        nxt = nxt or next((c for c in head.children if c.dep_ == "poss"), None)
-        if nxt is None:
-            acl = next((c for c in head.children if c.dep_ == "acl"), None)
-            agent = next((c for c in acl.children if c.dep_ == "agent"), None) if acl else None
-            nxt = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
-        if nxt is None:
-            return None
-        head = nxt
-    return head
-
-
-def _core(head: Any) -> tuple[int, int]:
-    """Token range of the noun phrase's name part: the head with its left modifiers, plus the
-    other subjects the parser split a hyphenated name into."""
-    first = head.i
-    for child in head.lefts:
-        if child.dep_ in CORE_DEPS:
-            first = min(first, child.left_edge.i)
-    last = head.i
-    sibling_subjects = [c for c in head.head.children if c.dep_ == head.dep_ and c.dep_ in SUBJECTS]
-    if len(sibling_subjects) > 1:
-        first = min(first, min(s.left_edge.i for s in sibling_subjects))
-        last = max(last, max(s.i for s in sibling_subjects))
-    while last + 1 < len(head.doc) and head.doc[last + 1].ent_iob_ == "I" and head.ent_type_:
-        last += 1
-    return first, last + 1
-
-
-def _describe(ctx: _Ctx, head: Any, cue: Any) -> Speaker | None:
-    doc = head.doc
-    appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-    if head.pos_ != "PROPN" and appos is not None:
-        head = appos  # "Its spokesman, Mikael Dravik, said"
-    first, last = _core(head)
-    named = _named(ctx, doc, head, first, last)
-    if named is not None:
-        return named
-    word = head.lower_
-    if word in PRONOUN_KINDS and head.pos_ == "PRON":
-        kind = PRONOUN_KINDS[word]
-        recent = _previous_subject(ctx, cue) if kind == "person" else None
-        return recent or _last_speaker(ctx, kind, cue.idx)
-    if head.pos_ == "PRON":
-        return None
-    return _common_noun(ctx, head, first, last, cue)
-
-
-def _named(ctx: _Ctx, doc: Any, head: Any, first: int, last: int) -> Speaker | None:
-    start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
-    hits = [m for m in ctx.mentions if m[0] < end and start < m[1]]
-    if hits:
-        on_head = [m for m in hits if m[0] < head.idx + len(head) and head.idx < m[1]]
-        people = [m for m in hits if m[2].kind == "person"]
-        # "the PMF operation command" is the PMF, "Vestria's foreign ministry" is not Vestria
-        modifiers = [m for m in hits if m[2].kind != "person" and _compound_of(doc, head, m)
-                     and str(head.lemma_).lower() not in PERSON_NOUNS]
-        if on_head or head.pos_ == "PROPN" or modifiers:
-            best = (on_head or people or modifiers or hits)[-1][2]
-            return Speaker(best.name, best.key, _kind(best.kind), True)
-    if head.pos_ != "PROPN":
-        return None
-    by_name = _actor_by_word(ctx.actors, head.text)
-    if by_name is not None:
-        return Speaker(by_name.name, by_name.key, _kind(by_name.kind), True)
-    ents = [e for e in doc.ents if e.start < last and first < e.end
-            and e.label_ in PERSON_LABELS | ORG_LABELS]
-    if ents:
-        ent = next((e for e in ents if e.start <= head.i < e.end), ents[-1])
-        name = _full_name(doc, re.sub(r"(?i)^the\s+|['’]s$", "", ent.text), ent)
-        return Speaker(name, None, "person" if ent.label_ in PERSON_LABELS else "organisation",
-                       True)
-    words = [t for t in doc[first:last] if not (t.dep_ == "det" and t.head == head)]
-    return Speaker(_phrase(words, ""), None, "", True) if words else None
-
-
-def _compound_of(doc: Any, head: Any, mention: tuple[int, int, Actor]) -> bool:
-    """Whether an actor mention modifies the head as a compound (not as a possessive)."""
-    span = doc.char_span(mention[0], mention[1], alignment_mode="expand")
-    return span is not None and any(
-        (t.dep_ == "compound" and t.head == head)
-        or (t.head.dep_ == "compound" and t.head.head == head) for t in span) and not any(
-        t.dep_ == "case" for t in span)
-
-
-def _full_name(doc: Any, name: str, ent: Any) -> str:
-    """A lone surname ("Austin") as the full name an earlier PERSON entity gave it."""
-    if ent.label_ not in PERSON_LABELS or " " in name:
-        return name
-    earlier = [e.text for e in doc.ents if e.label_ in PERSON_LABELS and e.start < ent.start
-               and " " in e.text and e.text.split()[-1] == name]
-    return earlier[-1] if earlier else name
-
-
-def _actor_by_word(actors: Sequence[Actor], word: str) -> Actor | None:
-    """The actor whose name ends with this word ("Austin" said -> Lloyd Austin)."""
-    folded = word.casefold()
-    matches = [a for a in actors if a.name.casefold().split()[-1:] == [folded]]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _kind(actor_kind: str) -> str:
-    return "person" if actor_kind == "person" else "organisation"
-
-
-def _previous_subject(ctx: _Ctx, cue: Any) -> Speaker | None:
-    """The named person who is the subject of the sentence before ("Ortiz visited the town.
-    'We will respond,' she told residents"): a closer antecedent than the last speaker."""
-    sentence = max((b for b in ctx.breaks if b <= cue.idx), default=0)
-    start, end = _previous_sentence(ctx, sentence)
-    for token in reversed(_tokens(ctx, start, end)):
-        if token.dep_ in SUBJECTS and token.head.dep_ == "ROOT" and token.pos_ == "PROPN":
-            first, last = _core(token)
-            found = _named(ctx, token.doc, token, first, last)
-            if found is not None and found.kind == "person":
-                return found
-    return None
-
-
-def _last_speaker(ctx: _Ctx, kind: str, before: int) -> Speaker | None:
-    for at, speaker in reversed(ctx.history):
-        if at < before and _fits(speaker, kind):
-            return speaker
-    for start, _end, actor in reversed(ctx.mentions):  # no speaker yet: the last actor named
-        if start < before and (kind == "any" or _kind(actor.kind) == kind):
-            return Speaker(actor.name, actor.key, _kind(actor.kind), True)
-    labels = PERSON_LABELS if kind == "person" else ORG_LABELS
-    ents = [e for e in ctx.doc.ents if e.start_char < before and e.label_ in labels]
-    if ents and kind != "any":
-        return Speaker(re.sub(r"(?i)^the\s+", "", ents[-1].text), None, kind, True)
-    return None
-
-
-def _fits(speaker: Speaker, kind: str) -> bool:
-    """Whether a earlier speaker can be what a pronoun or "the group" points back to: he/she
-    only a named person, "it" an organisation even if only described, "they" anyone."""
-    if kind == "any":
-        return True
-    if speaker.kind == kind:
-        return speaker.named or kind == "organisation"
-    return speaker.named and not speaker.kind
-
-
-def _common_noun(ctx: _Ctx, head: Any, first: int, last: int, cue: Any) -> Speaker | None:
-    """ "the spokesman" -> the last named person; "a U.S. official" -> unnamed U.S. official."""
-    doc, lemma = head.doc, str(head.lemma_).lower()
-    det = next((c.lower_ for c in head.children if c.dep_ in ("det", "poss")), None)
-    tokens = list(doc[first:last])
-    kind = "person" if lemma in PERSON_NOUNS else "organisation" if lemma in ORG_NOUNS else ""
-    extra = _modifier_phrase(head)
-    if det in DEFINITE:
-        role = _by_role(ctx, [t for t in tokens if t.dep_ not in ("det", "poss", "case")])
-        bare = len([t for t in tokens if t.dep_ not in ("det", "poss", "case")]) == 1
-        found = role or (_antecedent(ctx, head, lemma, kind, cue.idx) if bare and not extra
-                         else None)
-        if found is not None:
-            return found
-        return Speaker(_phrase(tokens, extra), None, kind)
-    if head.tag_ in ("NNS", "NNPS") or det in ("a", "an", "some", "another", "one") or any(
-            c.dep_ == "nummod" for c in head.children):
-        rest = [t for t in tokens if not (t.dep_ == "det" and t.head == head)]
-        return Speaker("unnamed " + _phrase(rest, extra), None, kind or "plural")
-    return Speaker(_phrase(tokens, extra), None, kind)
-
-
-def _antecedent(ctx: _Ctx, head: Any, lemma: str, kind: str, before: int) -> Speaker | None:
-    """ "the ministry" -> the last organisation named with that word; "the spokesman" or "the
-    group" -> the last named speaker of that kind."""
-    found = _last_named_with(ctx, head.lower_, before) if kind == "organisation" else None
-    if found is None and (lemma in GENERIC_PERSON or lemma in GENERIC_ORG):
-        found = _last_speaker(ctx, kind, before)
-    return found
-
-
-def _phrase(tokens: Sequence[Any], extra: str) -> str:
-    """The words of a description, a sentence-initial capital lowered ("Officials" said)."""
-    words = "".join(t.lower_ + t.whitespace_ if t.is_sent_start and t.pos_ != "PROPN"
-                    else t.text_with_ws for t in tokens).strip()
-    return " ".join(filter(None, [words, extra]))
-
-
-def _modifier_phrase(head: Any) -> str:
-    """A short "for X"/"at X" after a description ("a spokesperson for the prime minister")."""
-    prep = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ in
-                 ("for", "at", "in", "with", "from", "of")), None)
-    if prep is None:
-        return ""
-    tokens = list(prep.subtree)
-    return "" if len(tokens) > 10 else "".join(t.text_with_ws for t in tokens).strip()
-
-
-def _by_role(ctx: _Ctx, words: Sequence[Any]) -> Speaker | None:
-    """ "the defense secretary" -> the actor whose role is Defense Secretary, or the person the
-    text names with that title ("Defense Secretary Jane Roe")."""
-    wanted = {t.lower_ for t in words}
-    if not wanted or not any(w in PERSON_NOUNS for w in wanted):
-        return None
-    for actor in ctx.actors:
-        role = set((actor.role or "").casefold().split())
-        if role and wanted <= role:
-            return Speaker(actor.name, actor.key, _kind(actor.kind), True)
-    title = r"\s+".join(re.escape(t.text) for t in words)
-    for match in re.finditer(rf"(?i)\b{title}\s+(?=[A-Z])", ctx.text):
-        ent = next((e for e in ctx.doc.ents if e.start_char == match.end()
-                    and e.label_ in PERSON_LABELS), None)
-        if ent is not None:
-            hit = next((m for m in ctx.mentions if m[0] < ent.end_char and ent.start_char < m[1]),
-                       None)
-            if hit is not None:
-                return Speaker(hit[2].name, hit[2].key, _kind(hit[2].kind), True)
-            return Speaker(ent.text, None, "person", True)
-    return None
-
-
-def _last_named_with(ctx: _Ctx, word: str, before: int) -> Speaker | None:
-    """ "the command" -> the last organisation named with that word (U.S. Central Command)."""
-    for at, speaker in reversed(ctx.history):
-        if at < before and speaker.name and word in speaker.name.casefold().split():
-            return speaker
-    for start, _end, actor in reversed(ctx.mentions):
-        if start < before and word in actor.name.casefold().split():
-            return Speaker(actor.name, actor.key, _kind(actor.kind), True)
-    return None
-
