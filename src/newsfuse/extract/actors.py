@@ -17,6 +17,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsfuse.extract.actor_keys import actor_key, fold_word, merge_actors, name_words
+from newsfuse.extract.actor_spans import (
+    ACRONYM,
+    ARMED_WORDS,
+    HONORIFICS,
+    NON_NAME_LABELS,
+    ORG_WORDS,
+    SPEECH_VERBS,
+    TITLE_HEADS,
+    Ent,
+    entities,
+    inner_title,
+    role_after,
+    role_ahead,
+    role_before,
+    role_text,
+    word_text,
+)
 from newsfuse.extract.places import lookup
 from newsfuse.model import Actor, Mention, Place
 
@@ -24,41 +41,9 @@ __all__ = ["actor_key", "find_actors", "fold_word", "merge_actors"]
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})  # a person only when a title or surname says so
 STRONG_PLACES = frozenset({"country", "admin1", "continent", "region"})
-NON_NAME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
-                             "QUANTITY"})
 # Person titles: a head word makes a run of these words before a name a role ("Defense
 # Secretary"), a modifier only joins a run that has a head.
-TITLE_HEADS = frozenset("""
-president secretary minister premier chancellor spokesman spokeswoman spokesperson commander
-chief leader general gen lieutenant lt colonel col major maj captain capt admiral adm sergeant
-sgt corporal cpl private pvt marshal brigadier director ambassador envoy senator sen
-representative rep congressman congresswoman governor gov mayor king queen prince princess
-emperor sheikh sheik emir ayatollah imam cleric pope cardinal bishop archbishop rabbi reverend
-rev father judge justice chairman chairwoman chair ceo cfo coo founder official officer adviser
-advisor aide assistant deputy head coach manager analyst professor prof dr doctor sir dame lord
-lady baroness baron mp attorney prosecutor lawyer inspector superintendent sheriff detective
-editor correspondent economist mufti mullah consul diplomat counsel speaker whip
-""".split())
-TITLE_MODIFIERS = frozenset("""
-prime vice acting interim former ex late then senior top chief special military defense
-defence foreign interior finance health education state home treasury energy trade commerce
-labor labour agriculture environment transport transportation culture economy economic security
-national homeland press communications army navy naval air police supreme grand crown executive
-managing political media white house opposition campaign regional provincial federal public
-legal medical junior first general lieutenant major brigadier rear district us u.s. un deputy
-assistant
-""".split())
-HONORIFICS = frozenset("mr mrs ms miss mx messrs".split())  # stripped, never a role
-TITLE_WORDS = TITLE_HEADS | TITLE_MODIFIERS | HONORIFICS
-TITLE_LINKS = frozenset({"of", "for"})  # "Secretary of State John Kerry"
 # Name words that make an entity an organisation whatever the model's label says.
-ORG_WORDS = frozenset("""
-forces command ministry council party company corporation corp inc ltd llc plc bank university
-agency department committee association institute foundation union federation network airlines
-airways motors club commission court parliament assembly senate congress police organization
-organisation authority office board league movement front group bureau service services
-administration government news times post press tribune journal
-""".split())
 # One-word "names" that name no particular organisation ("the Government said").
 GENERIC_ORGS = ORG_WORDS - {"senate", "congress", "parliament"} | frozenset(
     "government army navy military cabinet state kingdom empire republic emperors".split())
@@ -71,18 +56,11 @@ PLACE_STARTS = frozenset("port mount lake fort camp cape".split())  # "Port Selw
 # Upper-case words that the model takes for organisations but never name one.
 NOT_ACTORS = frozenset("BC BCE AD CE GDP VAT TV UAV CEO DNA HIV AIDS AI PC ID OK PM MP".split())
 # Common nouns after a name that make it a group's name ("the Red Dawn militia").
-GROUP_NOUNS = frozenset("militia militias rebels militants insurgents guerrillas".split())
 # Plural party names that the model files as nationalities ("Democrats said").
 PARTY_WORDS = frozenset("democrats republicans tories conservatives socialists communists".split())
 # Verbs of saying: an unknown name as their subject is a person, places do not explain.
-SPEECH_VERBS = frozenset("say tell explain add write argue note recall insist admit".split())
 # Name words that make an organisation an armed group; widely known names only where a name has
 # no generic word (Hamas, Hezbollah, the Houthis, the Taliban).
-ARMED_WORDS = frozenset("""
-militia militias brigade brigades kataib asaib hezbollah hizbollah hizballah hizbullah
-hamas houthi houthis taliban shabaab isis isil daesh qaeda qaida jihad mujahideen mujahedeen
-resistance insurgents rebels guerrillas jaish harakat ansar liwa saraya pkk farc
-""".split())
 ARMED_PHRASES = ("islamic state", "boko haram", "liberation army", "liberation front")
 _ARMED_NOUN = (r"(?:militias?|militants?|fighters?|rebels?|insurgents?|guerrillas?|jihadists?"
                r"|paramilitar(?:y|ies)|(?:militant|armed|rebel|terrorist|terror|insurgent|jihadist"
@@ -95,7 +73,6 @@ _ARMED_BEFORE = re.compile(rf"(?i)\b{_ARMED_NOUN}\s+(?:the\s+)?$")
 _STOP = frozenset("of the and for in on at de du la le des del to".split())
 _LEADING_THE = re.compile(r"(?i)^the\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
 @dataclass(slots=True)
 class _Cand:
     """A mention candidate before grouping."""
@@ -116,193 +93,6 @@ class _Group:
 
     kind: str
     members: list[_Cand] = field(default_factory=list)
-
-
-# --- entity spans ---------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Ent:
-    """An entity as token indices, after splitting and extending the model's span."""
-
-    label: str
-    start: int
-    end: int
-
-
-def _word(token: Any) -> str:
-    return str(token.lower_).rstrip(".")
-
-
-def _entities(doc: Any) -> Iterator[_Ent]:
-    """The model's name entities, split at line breaks and brackets, cut to their name words."""
-    for ent in doc.ents:
-        if ent.label_ in NON_NAME_LABELS:
-            continue
-        start = ent.start
-        for i in range(ent.start, ent.end + 1):
-            if i == ent.end or "\n" in doc[i].text or doc[i].text in "()[]/":
-                if i > start:
-                    part = _cut(doc, _Ent(ent.label_, start, i))
-                    if part is not None:
-                        yield part
-                start = i + 1
-    if doc.has_annotation("DEP"):
-        yield from _missed(doc)
-
-
-def _missed(doc: Any) -> Iterator[_Ent]:
-    """Names the model left unlabelled: a proper noun that says something ("Leive said") and an
-    upper-case acronym ("GCHQ"), unless the gazetteer knows it as a place."""
-    run: list[Any] = []
-    for token in [*doc, None]:
-        if token is not None and token.pos_ == "PROPN" and not token.ent_type_ and (
-                token.is_title or token.is_upper):
-            run.append(token)
-            continue
-        if run:
-            first, last = run[0], run[-1]
-            run = []
-            name = doc[first.i:last.i + 1].text
-            if any(not c.alternate for c in lookup(name)):
-                continue
-            if first is last and _ACRONYM.fullmatch(name) and not _shouting(last.sent.text):
-                yield _Ent("ORG", first.i, last.i + 1)
-            elif all(t.is_title for t in doc[first.i:last.i + 1]) and (
-                    (first is not last and _word(last) in ARMED_WORDS | ORG_WORDS)
-                    or (last.i + 1 < len(doc) and doc[last.i + 1].lower_ in GROUP_NOUNS)):
-                yield _Ent("ORG", first.i, last.i + 1)  # "Crescent Brigades", "Red Dawn militia"
-            elif (last.dep_ == "nsubj" and last.head.lemma_ in SPEECH_VERBS
-                  and all(t.is_title for t in doc[first.i:last.i + 1])):
-                yield _Ent("PERSON", first.i, last.i + 1)
-
-
-def _shouting(sentence: str) -> bool:
-    """Whether a sentence is written in capitals (a headline), where capitals say nothing."""
-    letters = [ch for ch in sentence if ch.isalpha()]
-    return sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
-
-
-def _cut(doc: Any, ent: _Ent) -> _Ent | None:
-    """Drop edge punctuation and trailing common nouns; extend a person over "Z. Amin", "II"."""
-    while ent.start < ent.end and not doc[ent.start].text[0].isalnum():
-        ent.start += 1
-    while ent.end > ent.start and (not doc[ent.end - 1].text[-1:].isalnum() and not
-                                   re.fullmatch(r"(?:[A-Z]\.)+|\w+\.", doc[ent.end - 1].text)):
-        ent.end -= 1
-    while ent.end - ent.start > 1 and doc[ent.end - 1].is_lower and doc[ent.end - 1].is_alpha:
-        ent.end -= 1  # "Kataib Hezbollah militia": a name's words are capitalised
-    if ent.end <= ent.start:
-        return None
-    if ent.label == "PERSON":
-        ent.start = _extend_start(doc, ent.start)
-        ent.end = _extend_person(doc, ent.end)
-    return ent
-
-
-_SUFFIXES = frozenset("II III IV V VI VII VIII IX X Jr Jr. Sr Sr.".split())
-
-
-def _extend_start(doc: Any, start: int) -> int:
-    """Take in a first name that the model left off a person's name ("Ewan McGregor")."""
-    if start == 0:
-        return start
-    token = doc[start - 1]
-    if (token.pos_ == "PROPN" and token.is_title and not token.ent_type_ and not token.is_sent_start
-            and _word(token) not in TITLE_WORDS and not lookup(token.text)):
-        return start - 1
-    return start
-
-
-def _extend_person(doc: Any, end: int) -> int:
-    """Take in what the model left off a name: the surname after an initial, "II", "Jr."."""
-    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text in ("Jr.", "Sr."):
-        return end + 2
-    if end >= len(doc) or doc[end].ent_type_:
-        return end
-    nxt = doc[end]
-    if re.fullmatch(r"[A-Z]\.", doc[end - 1].text) and nxt.pos_ == "PROPN" and nxt.is_title:
-        return end + 1
-    if nxt.text in _SUFFIXES or (nxt.text == "I" and nxt.tag_ == "NNP"):
-        return end + 1
-    return end
-
-
-# --- titles ---------------------------------------------------------------------------------
-
-
-def _role_before(doc: Any, index: int, ent_of: Mapping[int, Any]) -> int:
-    """The first token of the title run that ends just before token `index` (or `index`)."""
-    i = first = index
-    while i > 0:
-        token = doc[i - 1]
-        word = _word(token)
-        ent = ent_of.get(i - 1)
-        if ent is not None and not all(_word(t) in TITLE_WORDS for t in ent):
-            break  # "Kataib Hezbollah spokesman": the group is not part of the title
-        before = _word(doc[i - 2]) if i > 1 else ""
-        dot = token.text == "." and before in TITLE_WORDS  # "Lt. Col." in two tokens each
-        link = word in TITLE_LINKS and before in TITLE_HEADS and i < index  # "Secretary of State"
-        if not (dot or link or (word in TITLE_WORDS and (token.is_alpha or word in TITLE_HEADS))):
-            break
-        i -= 1
-        if word in TITLE_HEADS | HONORIFICS:
-            first = i
-    for j in range(i, first):  # modifiers before the first head belong to it ("Prime")
-        if _word(doc[j]) in TITLE_MODIFIERS:
-            return j
-    return first
-
-
-def _role_text(doc: Any, start: int, end: int) -> str | None:
-    """The role words of a title run, honorifics left out."""
-    kept = [t for t in doc[start:end] if _word(t) not in HONORIFICS and not (
-        t.text == "." and t.i > 0 and _word(doc[t.i - 1]) in HONORIFICS)]
-    return "".join(t.text_with_ws for t in kept).strip() or None
-
-
-_APPOSITIVE_END = frozenset({",", ".", ";", ":", "of", "for", "at", "in", "to", "and", "who",
-                             "with", "on", "from", ")", "said", "says"})
-
-
-def _role_ahead(doc: Any, start: int, end: int) -> str | None:
-    """A title set off before the name: "A group spokeswoman, Dana Orlov, said"."""
-    if start < 2 or doc[start - 1].text != "," or end >= len(doc) or doc[end].text != ",":
-        return None
-    head = start - 2
-    if _word(doc[head]) not in TITLE_HEADS or not doc[head].is_lower:
-        return None
-    first = head
-    while first > 0 and _word(doc[first - 1]) in TITLE_MODIFIERS and doc[first - 1].is_lower:
-        first -= 1
-    return " ".join(t.text for t in doc[first:head + 1])
-
-
-def _role_after(doc: Any, end: int) -> str | None:
-    """A title in an appositive: "Jafar al-Hussaini, the military spokesman for the group"."""
-    if end + 2 >= len(doc) or doc[end].text != ",":
-        return None
-    i = end + 1
-    if doc[i].lower_ in ("the", "a", "an"):
-        i += 1
-    start = i
-    while i < len(doc) and _word(doc[i]) in TITLE_HEADS | TITLE_MODIFIERS and doc[i].is_alpha:
-        i += 1
-    if i == start or _word(doc[i - 1]) not in TITLE_HEADS:
-        return None
-    if i < len(doc) and doc[i].lower_ not in _APPOSITIVE_END:
-        return None  # "X, the president's wife" is no title of X
-    return " ".join(t.text for t in doc[start:i])
-
-
-def _inner_title(doc: Any, ent: _Ent) -> int:
-    """The first name token of an entity that starts with a title ("President Joe Biden")."""
-    i = ent.start
-    while i < ent.end - 1 and _word(doc[i]) in TITLE_WORDS:
-        i += 1
-    while i > ent.start and _word(doc[i - 1]) not in TITLE_HEADS | HONORIFICS:
-        i -= 1  # a title ends with a head: "Prime Minister", not "Prime"
-    return i
 
 
 # --- candidates -----------------------------------------------------------------------------
@@ -354,7 +144,7 @@ def _common_word(doc: Any, start: int, end: int) -> bool:
         or re.search(r"(?:ism|i[sz]ation)$", token.text) is not None)
 
 
-def _personal(doc: Any, ent: _Ent) -> bool:
+def _personal(doc: Any, ent: Ent) -> bool:
     """Grammar that only fits a person: "X, who", or an unknown name that says something."""
     after = [t.lower_ for t in doc[ent.end:ent.end + 2]]
     if after[:1] == ["who"] or after == [",", "who"]:
@@ -366,28 +156,28 @@ def _personal(doc: Any, ent: _Ent) -> bool:
 
 def _candidates(text: str, doc: Any) -> Iterator[_Cand]:
     """Actor-like entity spans with their titles (as roles), articles and possessives cut off."""
-    ents = list(_entities(doc))
+    ents = list(entities(doc))
     ent_of = {i: doc[e.start:e.end] for e in ents for i in range(e.start, e.end)}
-    firsts = [_role_before(doc, e.start, ent_of) for e in ents]
+    firsts = [role_before(doc, e.start, ent_of) for e in ents]
     in_titles = {i for e, first in zip(ents, firsts, strict=True) for i in range(first, e.start)}
     sentences = doc.has_annotation("SENT_START")
     for ent, first in zip(ents, firsts, strict=True):
         if ent.start in in_titles:
             continue  # "Defense" of "Defense Secretary Lloyd Austin"
-        inner = _inner_title(doc, ent) if ent.label != "NORP" else ent.start
+        inner = inner_title(doc, ent) if ent.label != "NORP" else ent.start
         start, end = _trim(text, doc[inner].idx, doc[ent.end - 1].idx + len(doc[ent.end - 1]))
         span = text[start:end]
         if not _is_name(span) or _common_word(doc, inner, ent.end):
             continue
-        titled = (first < ent.start and _word(doc[ent.start - 1]) in TITLE_HEADS | HONORIFICS
+        titled = (first < ent.start and word_text(doc[ent.start - 1]) in TITLE_HEADS | HONORIFICS
                   ) or inner > ent.start
         kind = _kind(ent.label, span, titled, _personal(doc, ent))
         if kind is None:
             continue
-        role = " ".join(filter(None, (_role_text(doc, first, ent.start),
-                                      _role_text(doc, ent.start, inner)))) or None
+        role = " ".join(filter(None, (role_text(doc, first, ent.start),
+                                      role_text(doc, ent.start, inner)))) or None
         if kind == "person" and role is None and ent.label == "PERSON":
-            role = _role_after(doc, ent.end) or _role_ahead(doc, ent.start, ent.end)
+            role = role_after(doc, ent.end) or role_ahead(doc, ent.start, ent.end)
         sentence = doc[ent.start].sent if sentences else None
         armed = kind == "armed_group" or (kind == "organisation" and (
             _armed_context(text, sentence, start, end)))
@@ -399,7 +189,7 @@ def _kind(label: str, span: str, titled: bool, personal: bool) -> str | None:
     """The actor kind of an entity span; "place" for a place name that may yet be a surname,
     None when it is no actor (a nationality, a generic word)."""
     by_words = _org_or_armed(span)
-    acronym = _ACRONYM.fullmatch(span) is not None
+    acronym = ACRONYM.fullmatch(span) is not None
     if label != "NORP" and not acronym and by_words is None and (titled or personal):
         return "person"
     if " " not in span and span.lower() in GENERIC_ORGS:
@@ -498,7 +288,7 @@ def _group(text: str, cands: list[_Cand]) -> _Article:
         elif cand.kind == "person":
             article.add(cand)
     orgs = sorted((c for c in cands if c.kind in ("organisation", "armed_group")),
-                  key=lambda c: (_ACRONYM.fullmatch(article.span(c)) is not None, c.start))
+                  key=lambda c: (ACRONYM.fullmatch(article.span(c)) is not None, c.start))
     for cand in orgs:
         if cand.group < 0:
             article.add(cand, _acronym_group(article, cand))
@@ -509,7 +299,7 @@ def _group(text: str, cands: list[_Cand]) -> _Article:
 def _acronym_group(article: _Article, cand: _Cand) -> int | None:
     """The organisation an acronym stands for: introduced in brackets, or by its initials."""
     span = article.span(cand)
-    if not _ACRONYM.fullmatch(span):
+    if not ACRONYM.fullmatch(span):
         return None
     text = article.text
     for index, group in enumerate(article.groups):
@@ -581,7 +371,7 @@ def _rescan(article: _Article, doc: Any, blocked: list[tuple[int, int]]) -> None
                 start, end = match.span()
                 token = starts.get(start)
                 if token is None or _overlaps(start, end, taken) or not (
-                        token.pos_ == "PROPN" or _ACRONYM.fullmatch(form) or " " in form):
+                        token.pos_ == "PROPN" or ACRONYM.fullmatch(form) or " " in form):
                     continue
                 if token.ent_type_ in NON_NAME_LABELS:
                     continue

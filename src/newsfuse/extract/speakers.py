@@ -89,6 +89,7 @@ def previous_sentence(ctx: QuoteContext, at: int) -> tuple[int, int]:
 
 
 def speaker_of(ctx: QuoteContext, cue: Any) -> Speaker | None:
+    """Who the cue verb says is speaking, resolved to an actor or described; None if nobody."""
     head = subject_of(cue) or _inverted_name(cue)
     if head is None:
         return None
