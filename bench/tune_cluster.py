@@ -56,20 +56,28 @@ def main() -> None:
     args = parser.parse_args()
     args.cache.mkdir(exist_ok=True)
     sets = {name: (stored(name, args.cache), load(name)) for name in ("ecbplus", "newsstream")}
-    grid = {"threshold": [0.25, 0.3], "merge_threshold": [0.25, 0.3, 0.4],
-            "merge_max_size": [0, 1, 2, 3], "max_gap_days": [30, 90, 180],
-            "date_gap": [0.05, 0.1, 0.2]}
+    grid = {"threshold": [0.25, 0.3], "merge_threshold": [0.2, 0.25, 0.3],
+            "merge_max_size": [0, 3], "max_gap_days": [30, 90], "date_gap": [0.1, 0.2],
+            "weekday_conflict": [0.0, 0.2, 0.3, 0.4]}
     results = []
     for values in itertools.product(*grid.values()):
         config = replace(GroupingConfig(), **dict(zip(grid, values, strict=True)))
         scores = {n: evaluate(items, rows, config) for n, (items, rows) in sets.items()}
         mean = sum(s[0] for s in scores.values()) / len(scores)
         results.append((mean, config, scores))
-    results.sort(key=lambda r: -r[0])
+    results.sort(key=lambda r: (-r[0], str(r[1])))
     for mean, config, scores in results[:8]:
-        detail = "  ".join(f"{n}: F1 {s[0]:.3f} merge {s[1]:.1%} P {s[2]:.3f}"
-                           for n, s in scores.items())
-        print(f"{mean:.3f}  {config}\n        {detail}")
+        _show(mean, config, scores)
+    # ablations: the best configuration without repairs, and without the weekday feature
+    for label, off in (("repairs off", "merge_max_size"), ("weekdays off", "weekday_conflict")):
+        print(f"best with {label}:")
+        _show(*next(r for r in results if not getattr(r[1], off)))
+
+
+def _show(mean: float, config: GroupingConfig, scores: dict) -> None:
+    detail = "  ".join(f"{n}: F1 {s[0]:.3f} merge {s[1]:.1%} P {s[2]:.3f}"
+                       for n, s in scores.items())
+    print(f"{mean:.3f}  {config}\n        {detail}")
 
 
 if __name__ == "__main__":

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import math
 
-from newsfuse.cluster import GroupingConfig, OnlineGrouper, regroup
-from newsfuse.features import ArticleFeatures, entity_key, person_key
+from newsfuse.cluster import GroupingConfig, OnlineGrouper, as_features, regroup
+from newsfuse.extract.times import find_times
+from newsfuse.features import ArticleFeatures, entity_key, features_of, person_key
+from newsfuse.model import Analysis, Article
 
 
 def _features(article_id: str, words: str, people=(), places=(), years=(), quantities=(),
-              date=None) -> ArticleFeatures:
+              date=None, weekdays=()) -> ArticleFeatures:
     terms = dict.fromkeys(words.split(), 1.0)
     norm = math.sqrt(len(terms))
     people_map = {person_key(p): p for p in people}
     return ArticleFeatures(article_id=article_id, terms=dict.fromkeys(terms, 1 / norm),
                            people=people_map, person_counts=dict.fromkeys(people_map, 2),
                            places={entity_key(p): p for p in places}, years=set(years),
-                           quantities=set(quantities), date=date)
+                           quantities=set(quantities), date=date, weekdays=set(weekdays))
 
 
 STRIKE = "strike depot drone militia fuel fire governor ministry kessel"
@@ -107,3 +109,57 @@ def test_a_lone_report_gets_a_last_repair_as_it_leaves_the_window():
     assert [(c.event_id, c.other_id, c.at_seq) for c in changes] == [
         (grown.event_id, lone.event_id, 4)]
     assert removed == [lone.event_id] and lone.event_id not in grouper.events_
+
+
+def _analysed(text: str, published: str | None = None) -> ArticleFeatures:
+    article = Article(id="x", origin="test", text=text, published=published)
+    times = tuple(find_times(text, published, None))
+    for time in times:
+        assert text[time.start:time.end] == time.text
+    return features_of(article, Analysis(article_id="x", times=times))
+
+
+def test_an_undated_article_keeps_the_weekdays_it_names():
+    text = ("The ferry Marisol ran aground off Varnholm on Tuesday night, and divers reached "
+            "the hull on Wednesday, the harbour office said.")
+    assert _analysed(text).weekdays == {"2", "3"}
+
+
+def test_dated_or_calendar_days_give_no_weekdays():
+    assert _analysed("The ferry ran aground on Tuesday night.", "2025-03-06").weekdays == set()
+    assert _analysed("The ferry ran aground on Tuesday, 4 March 2025.").weekdays == set()
+    assert _analysed("The ferry ran aground last year near Varnholm.").weekdays == set()
+
+
+def test_a_look_alike_on_another_weekday_stays_apart_and_says_why():
+    sinking = "ferry aground varnholm harbour divers hull coastguard passengers rescued"
+    look_alike = "ferry aground harbour divers coastguard trawler kelso reef crew"
+    grouper = OnlineGrouper()
+    first = grouper.partial_fit(_features("a", sinking, weekdays=["2"]), 1, "A")
+    same_day = grouper.partial_fit(_features("b", sinking, weekdays=["2", "3"]), 2, "B")
+    other_day = grouper.partial_fit(_features("c", look_alike, weekdays=["5"]), 3, "C")
+    assert same_day.event_id == first.event_id
+    assert other_day.new_event and other_day.runner_up == first.event_id
+    assert other_day.runner_up_score == round(0.8 * 5 / 9 - 0.3, 4)
+    event = grouper.events_[first.event_id]
+    scored = grouper.score(_features("d", look_alike, weekdays=["5", "6"]), event)
+    assert [(r.kind, r.value) for r in scored.reasons if r.weight < 0] == [
+        ("weekdays_differ", "Friday, Saturday")]
+    # the same words on a weekday the event named would have joined
+    assert grouper.score(_features("e", look_alike, weekdays=["2"]), event).score >= 0.25
+
+
+def test_no_weekday_on_either_side_costs_nothing():
+    grouper = OnlineGrouper()
+    sinking = "ferry aground varnholm harbour divers hull coastguard passengers rescued"
+    first = grouper.partial_fit(_features("a", sinking, weekdays=["2"]), 1, "A")
+    unnamed = grouper.partial_fit(_features("b", sinking), 2, "B")
+    assert unnamed.event_id == first.event_id
+    assert not any(r.kind == "weekdays_differ" for r in unnamed.reasons)
+
+
+def test_an_event_seen_as_one_article_keeps_its_weekdays():
+    grouper = OnlineGrouper()
+    first = grouper.partial_fit(_features("a", STRIKE, weekdays=["2"]), 1, "A")
+    grouper.partial_fit(_features("b", STRIKE, weekdays=["3"]), 2, "B")
+    assert as_features(grouper.events_[first.event_id]).weekdays == {"2", "3"}

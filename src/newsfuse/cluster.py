@@ -16,6 +16,7 @@ from newsfuse.store import EventRecord
 
 MAX_EVENT_TERMS = 300
 MAX_CANDIDATES = 40
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_LISTED = 8  # article ids kept in an event's state, so that a merge can name what moved
 
 
@@ -34,9 +35,10 @@ class GroupingConfig:
     date_gap: float = 0.1
     years: float = 0.05
     year_conflict: float = 0.2
+    weekday_conflict: float = 0.3
     threshold: float = 0.25
     max_gap_days: int = 90
-    merge_threshold: float = 0.25
+    merge_threshold: float = 0.2
     merge_max_size: int = 3  # 0 turns repairs off
 
 
@@ -53,7 +55,8 @@ class OnlineGrouper:
     """Assign articles one at a time to the best-matching open event, or start a new one."""
 
     name: ClassVar[str] = "cluster.online.v1"
-    requires: ClassVar[frozenset[str]] = frozenset({"terms", "entities", "quantities"})
+    requires: ClassVar[frozenset[str]] = frozenset({"terms", "entities", "quantities", "times",
+                                                    "happenings"})
     provides: ClassVar[frozenset[str]] = frozenset({"event"})
 
     def __init__(self, config: GroupingConfig | None = None) -> None:
@@ -167,6 +170,7 @@ class OnlineGrouper:
         total += self._numbers(features, state, reasons)
         total += self._years(features, state, reasons)
         total -= self._people_conflict(features, state, reasons)
+        total -= self._weekday_conflict(features, state, reasons)
         total -= self._date_penalty(features, record, reasons)
         reasons.sort(key=lambda r: -abs(r.weight))
         rounded = [Reason(kind=r.kind, value=r.value, weight=round(r.weight, 4)) for r in reasons]
@@ -202,6 +206,17 @@ class OnlineGrouper:
         reasons.append(Reason(kind="years_differ", value=value,
                               weight=-self.config.year_conflict))
         return -self.config.year_conflict
+
+    def _weekday_conflict(self, features: ArticleFeatures, state: dict[str, Any],
+                          reasons: list[Reason]) -> float:
+        """Both undated sides name weekdays, and none of the article's is among the event's."""
+        days = state.get("weekdays", {})
+        if not features.weekdays or not days or features.weekdays & set(days):
+            return 0.0
+        penalty = self.config.weekday_conflict
+        names = ", ".join(DAY_NAMES[int(d) - 1] for d in sorted(features.weekdays))
+        reasons.append(Reason(kind="weekdays_differ", value=names, weight=-penalty))
+        return penalty
 
     def _people_conflict(self, features: ArticleFeatures, state: dict[str, Any],
                          reasons: list[Reason]) -> float:
@@ -370,6 +385,9 @@ def _merge_features(state: dict[str, Any], features: ArticleFeatures) -> None:
     years = state.setdefault("years", {})
     for year in features.years:
         years[year] = years.get(year, 0) + 1
+    weekdays = state.setdefault("weekdays", {})
+    for day in features.weekdays:
+        weekdays[day] = weekdays.get(day, 0) + 1
     state["n"] = state.get("n", 0) + 1
 
 
@@ -381,7 +399,7 @@ def _merge_states(state: dict[str, Any], other: dict[str, Any]) -> None:
     if len(terms) > MAX_EVENT_TERMS:
         kept = sorted(terms, key=lambda t: (-terms[t], t))[:MAX_EVENT_TERMS]
         state["terms"] = {t: round(terms[t], 5) for t in kept}
-    for kind in ("people", "places", "orgs", "quantities", "years"):
+    for kind in ("people", "places", "orgs", "quantities", "years", "weekdays"):
         bucket = state.setdefault(kind, {})
         for key, count in other.get(kind, {}).items():
             bucket[key] = bucket.get(key, 0) + count
@@ -401,7 +419,8 @@ def as_features(record: EventRecord) -> ArticleFeatures:
         article_id=record.id, terms={t: w / norm for t, w in weights.items()}, people=people,
         orgs={k: k for k in state["orgs"]}, places={k: k for k in state["places"]},
         person_counts=dict(state["people"]), quantities=set(state["quantities"]),
-        years=set(state.get("years", {})), date=record.start)
+        years=set(state.get("years", {})), date=record.start,
+        weekdays=set(state.get("weekdays", {})))
 
 
 def _cosine(terms: dict[str, float], centroid: dict[str, float]) -> tuple[float, list[str]]:

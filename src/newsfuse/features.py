@@ -1,4 +1,5 @@
-"""Grouping features of an article: weighted terms, people, organisations, places, numbers."""
+"""Grouping features of an article: weighted terms, people, organisations, places, numbers,
+years, weekdays and the event's day."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _NON_WORD = re.compile(r"[^\w\s-]")
 EVENT_DAY_REACH = 30  # a main happening further back than this is background, not the event
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_WEEKDAY = re.compile(r"^XXXX-WXX-([1-7])$")  # a weekday that no publication date resolved
 
 
 @lru_cache(maxsize=200_000)
@@ -43,6 +45,7 @@ class ArticleFeatures:
     quantities: set[str] = field(default_factory=set)
     years: set[str] = field(default_factory=set)
     date: str | None = None
+    weekdays: set[str] = field(default_factory=set)  # ISO numbers, "7" for Sunday; undated only
 
     def index_keys(self) -> set[str]:
         """Keys under which this article is looked up in the candidate index."""
@@ -80,7 +83,23 @@ def features_of(article: Article, analysis: Analysis) -> ArticleFeatures:
             features.years.update(_YEAR.findall(entity.text))
     features.quantities = {f"{q.noun}:{q.value:g}" for q in analysis.quantities
                            if not 1950 <= q.value <= 2099}  # years are dates, not counts
+    if not article.published_date:  # a dated article's weekdays are resolved into its date
+        features.weekdays = named_weekdays(analysis)
     return features
+
+
+def named_weekdays(analysis: Analysis) -> set[str]:
+    """The weekdays the text names with no date to pin them to ("on Sunday" -> "7").
+
+    Reports of one happening name its day ("said Friday night"); a look-alike happened on
+    another day, so an undated article that names only other weekdays is likely another event.
+    """
+    found = set()
+    for time in analysis.times:
+        match = _WEEKDAY.match(time.value)
+        if match and time.type in ("DATE", "TIME"):
+            found.add(match.group(1))
+    return found
 
 
 def event_day(published: str | None, analysis: Analysis) -> str | None:
