@@ -92,7 +92,7 @@ def caption_like(text: str, start: int) -> bool:
 
 # Triggers ---------------------------------------------------------------------------------------
 
-def _tokens(doc: Any, text: str, start: int, end: int) -> list[Any]:
+def _tokens(doc: Any, _text: str, start: int, end: int) -> list[Any]:
     if doc is None:  # find_happenings drops a doc that is not of this text
         return []
     span = doc.char_span(start, end, alignment_mode="expand")
