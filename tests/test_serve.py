@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from newsfuse.errors import ConfigError
+from newsfuse.errors import ConfigError, UsageError
 from newsfuse.pipeline import ingest
 from newsfuse.serve import create_app
 from newsfuse.serve.highlight import Mark, highlight
@@ -684,3 +684,65 @@ def test_a_store_without_the_changes_table_still_serves(desk_db, tmp_path):
         test_client.app.state.desk.index.poke()
         _get(test_client, f"/events/{events[0]['id']}")
         _get(test_client, "/events/e-gone", status=404)
+
+
+def _snapshot(client):
+    """Every event's list row and page, as the desk serves them."""
+    events = _all_events(client)
+    return events, {e["id"]: _get(client, f"/events/{e['id']}").text for e in events}
+
+
+@pytest.mark.issue(6)
+def test_a_kept_index_is_reused_then_catches_up_and_is_rebuilt_for_another_store(
+        desk_db, tmp_path):
+    db, kept = tmp_path / "news.db", tmp_path / "desk" / "index.db"
+    shutil.copy(desk_db, db)
+    with TestClient(create_app(str(db), index=str(kept))) as test_client:
+        assert not test_client.app.state.desk.index.reused and kept.is_file()
+        first = _snapshot(test_client)
+    assert kept.is_file()  # kept after the desk stops
+    with TestClient(create_app(str(db), index=str(kept))) as test_client:
+        index = test_client.app.state.desk.index
+        assert index.reused and index.refresh() == 0  # nothing to catch up on
+        assert _snapshot(test_client) == first
+    small, large, moved = _merge_smallest_into_largest(db)  # the store moves on meanwhile
+    with TestClient(create_app(str(db), index=str(kept))) as test_client:
+        assert test_client.app.state.desk.index.reused
+        after = {e["id"]: e for e in _all_events(test_client)}
+        assert small.id not in after and after[large.id]["n_articles"] == \
+            next(e for e in first[0] if e["id"] == large.id)["n_articles"] + len(moved)
+    other = tmp_path / "other.db"
+    store = open_store(str(other))
+    try:
+        ingest([_one_article(tmp_path)], store)
+    finally:
+        store.close()
+    shutil.copy(other, db)  # another store at the same path: the kept index is not reused
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"news.db{suffix}").unlink(missing_ok=True)
+    with TestClient(create_app(str(db), index=str(kept))) as test_client:
+        assert not test_client.app.state.desk.index.reused
+        assert [e["n_articles"] for e in _all_events(test_client)] == [1]
+
+
+def _one_article(folder):
+    """A JSON Lines file of one article of its own."""
+    path = folder / "one.jsonl"
+    path.write_text(json.dumps({
+        "id": "lone-1", "source": "Tarn Post", "published": "2025-06-01",
+        "title": "Ferry service to Holm resumes",
+        "text": "The ferry service between Tarn and the island of Holm resumed on Sunday after "
+                "a two-week strike by crews ended with a pay deal, the operator said."}) + "\n",
+        encoding="utf-8")
+    return path
+
+
+@pytest.mark.issue(6)
+def test_a_kept_index_serves_one_desk_at_a_time(desk_db, tmp_path):
+    db, kept = tmp_path / "news.db", tmp_path / "index.db"
+    shutil.copy(desk_db, db)
+    with TestClient(create_app(str(db), index=str(kept))), \
+            pytest.raises(UsageError, match="in use by another desk"):
+        create_app(str(db), index=str(kept))
+    with TestClient(create_app(str(db), index=str(kept))) as test_client:  # free again
+        assert test_client.app.state.desk.index.reused

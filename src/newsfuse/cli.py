@@ -350,7 +350,10 @@ def serve(db: DbOpt = None,
                                                      help="Accept POST /api/articles.")] = False,
           token: Annotated[str | None, typer.Option(envvar="NEWSFUSE_TOKEN",
                                                     help="Bearer token required for writes.")
-                           ] = None) -> None:
+                           ] = None,
+          index: Annotated[Path | None, typer.Option(
+              help="Keep the desk's event index in this file, so the next start only catches "
+                   "up (default: a temporary one, built at each start).")] = None) -> None:
     """The web desk and its JSON API (read-only unless --allow-writes with --token)."""
     import uvicorn
 
@@ -361,7 +364,8 @@ def serve(db: DbOpt = None,
     location = resolve_db(db)
     if is_postgres(location):
         raise UsageError("the web desk reads SQLite stores only; serve a SQLite copy for now.")
-    web = create_app(location, allow_writes=allow_writes, token=token)
+    web = create_app(location, allow_writes=allow_writes, token=token,
+                     index=str(index) if index else None)
     if not _state["quiet"]:
         typer.echo(f"newsfuse web desk on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)

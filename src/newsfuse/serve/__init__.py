@@ -33,13 +33,17 @@ from newsfuse.serve.security import (
 __all__ = ["create_app"]
 
 
-def create_app(db: str, *, allow_writes: bool = False, token: str | None = None) -> FastAPI:
-    """The web desk over the SQLite store at `db`; writes only with allow_writes and a token."""
+def create_app(db: str, *, allow_writes: bool = False, token: str | None = None,
+               index: str | None = None) -> FastAPI:
+    """The web desk over the SQLite store at `db`; writes only with allow_writes and a token.
+
+    `index` keeps the desk's event index at that path, so the next start only catches up.
+    """
     if allow_writes and not token:
         raise ConfigError("writes need a bearer token.", hint="pass --token or leave writes off")
     templates = pages.make_environment()
     desk = Desk(db, allow_writes=allow_writes, token=token,
-                render=lambda view: pages.render_event(templates, view))
+                render=lambda view: pages.render_event(templates, view), index=index)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

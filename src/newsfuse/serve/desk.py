@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -32,17 +33,29 @@ class ArticleView:
     anchors: list[int]
 
 
+def code_stamp() -> str:
+    """A digest of the installed newsfuse code and templates: a kept index built by other code
+    (other pages, other event documents) is not reused."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".css", ".svg") and path.is_file():
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 class Desk:
     """Everything the pages read, over a read-only store and the event index."""
 
     def __init__(self, db: str, allow_writes: bool = False, token: str | None = None,
-                 render: Callable[[EventView], str] | None = None) -> None:
+                 render: Callable[[EventView], str] | None = None,
+                 index: str | None = None) -> None:
         self.db = db
         self.allow_writes = allow_writes
         self.token = token
         self.render = render
         self.pool = StorePool(db)
-        self.index = EventIndex(self.pool, render)
+        self.index = EventIndex(self.pool, render, Path(index) if index else None, code_stamp())
         self._cache: OrderedDict[tuple[str, int, int], EventView] = OrderedDict()
         self._pages: OrderedDict[tuple[str, int, int], str] = OrderedDict()
         self._cache_lock = threading.Lock()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import json
 import logging
 import re
@@ -26,7 +27,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from newsfuse.errors import UsageError
 from newsfuse.serve.stores import EventView, ReadOnlyStore, StorePool, build_event_view
@@ -53,6 +54,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS art_fts USING fts5 (
 CREATE TABLE IF NOT EXISTS doc (id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL,
                                 n_articles INTEGER NOT NULL, data BLOB NOT NULL, page BLOB);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS about (key TEXT PRIMARY KEY, value TEXT);
 """
 _COLUMNS = ('id, sort, last_seq, title, start, "end", date, n_articles, n_sources, disputed, '
             "type, sub_type, places, sources")
@@ -132,29 +134,66 @@ def map_point(event: dict[str, Any]) -> tuple[str, float, float] | None:
 
 
 class EventIndex:
-    """The side index of one store, kept in a temporary folder of its own.
+    """The side index of one store: in a temporary folder of its own, or kept at `path`.
 
     With `render`, each event's HTML page is rendered when the event is indexed, so a cold
-    event page costs a lookup and a decompression instead of a template run.
+    event page costs a lookup and a decompression instead of a template run. An index kept at
+    `path` is reused by the next desk over the same store (it then only catches up), unless
+    `stamp` (the code that built it) or the store's articles differ: then it is built anew.
     """
 
-    def __init__(self, pool: StorePool,
-                 render: Callable[[EventView], str] | None = None) -> None:
+    def __init__(self, pool: StorePool, render: Callable[[EventView], str] | None = None,
+                 path: Path | None = None, stamp: str = "") -> None:
         self.pool = pool
         self.render = render
-        self.folder = Path(tempfile.mkdtemp(prefix="newsfuse-serve-"))
-        self.path = self.folder / "index.db"
-        weakref.finalize(self, shutil.rmtree, str(self.folder), True)  # also without close()
+        self.stamp = stamp
+        self._owned = path is None
+        if path is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="newsfuse-serve-"))
+            self.path = self.folder / "index.db"
+            weakref.finalize(self, shutil.rmtree, str(self.folder), True)  # also without close()
+        else:
+            self.folder, self.path = path.parent, path
+        self._lock_file = claim(self.path) if path is not None else None
         self._local = threading.local()
         self._refresh_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stopped = False
-        conn = sqlite3.connect(self.path)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.executescript(SCHEMA)
-        conn.close()
         self.indexed_seq = 0
         self.indexed_change = 0
+        self.reused = path is not None and self._resume()
+        if not self.reused:
+            _remove_database(self.path)
+            conn = sqlite3.connect(self.path)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(SCHEMA)
+            conn.executemany("INSERT INTO about VALUES (?, ?)", [("stamp", stamp)])
+            conn.commit()
+            conn.close()
+
+    def _resume(self) -> bool:
+        """Take up a kept index where it stopped, if it was built by this code from this store."""
+        if not self.path.is_file():
+            return False
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                about = dict(conn.execute("SELECT key, value FROM about").fetchall())
+                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+        seq, change = int(meta.get("seq", 0)), int(meta.get("change", 0))
+        store = self.pool.get()
+        if about.get("stamp") != self.stamp or seq > store.max_seq() or \
+                change > store.max_change() or about.get("last") != store.article_at(seq) or \
+                about.get("first") != store.article_at(store.min_seq()):
+            logger.info("event index at %s was built from other data or code: rebuilding",
+                        self.path)
+            return False
+        self.indexed_seq, self.indexed_change = seq, change
+        return True
 
     def _reader(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -213,6 +252,9 @@ class EventIndex:
                 self._put_event(store, writer, event_id, events[event_id])
             writer.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                [("seq", seq), ("change", change)])
+            writer.executemany("INSERT OR REPLACE INTO about VALUES (?, ?)",
+                               [("last", store.article_at(seq)),
+                                ("first", store.article_at(store.min_seq()))])
             writer.execute("COMMIT")
         finally:
             writer.close()
@@ -295,7 +337,7 @@ class EventIndex:
                            [(event_id, n) for n in sorted(names)])
 
     def close(self) -> None:
-        """Stop refreshing and delete the index folder."""
+        """Stop refreshing; delete the index folder unless the index is kept at a path."""
         self._stopped = True
         if self._thread is not None:
             self._thread.join(timeout=30)
@@ -303,7 +345,11 @@ class EventIndex:
             conn = getattr(self._local, "conn", None)
             if conn is not None:
                 conn.close()
-            shutil.rmtree(self.folder, ignore_errors=True)
+            if self._owned:
+                shutil.rmtree(self.folder, ignore_errors=True)
+            if self._lock_file is not None:
+                self._lock_file.close()  # closing the file releases the lock
+                self._lock_file = None
 
     # -- the list ----------------------------------------------------------------------------------
 
@@ -368,6 +414,25 @@ class EventIndex:
     def count(self) -> int:
         """How many events are indexed."""
         return int(self._reader().execute("SELECT COUNT(*) FROM ev").fetchone()[0])
+
+
+def claim(path: Path) -> IO[bytes]:
+    """An exclusive lock on a kept index (`PATH.lock`), held while the desk runs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path.with_name(path.name + ".lock"), "wb")  # noqa: SIM115 (held until close)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise UsageError(f"the event index {path} is in use by another desk.",
+                         hint="give this desk another --index, or none") from None
+    return handle
+
+
+def _remove_database(path: Path) -> None:
+    """An SQLite file and its journals, gone."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        (path.parent / name).unlink(missing_ok=True)
 
 
 def _like(value: str) -> str:

@@ -102,6 +102,15 @@ class ReadOnlyStore(SQLiteStore):
         """The arrival number of the newest stored article (0 when empty)."""
         return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
 
+    def min_seq(self) -> int:
+        """The arrival number of the oldest stored article (0 when empty)."""
+        return int(self.conn.execute("SELECT COALESCE(MIN(seq), 0) FROM articles").fetchone()[0])
+
+    def article_at(self, seq: int) -> str | None:
+        """The id of the article that arrived as number `seq` (None if there is none)."""
+        row = self.conn.execute("SELECT id FROM articles WHERE seq = ?", (seq,)).fetchone()
+        return str(row[0]) if row else None
+
     def articles_after(self, seq: int) -> list[Article]:
         """Articles that arrived after `seq`, in arrival order."""
         rows = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE seq > ? "
