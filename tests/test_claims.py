@@ -103,9 +103,9 @@ def test_more_than_is_not_strict_for_money():
 @pytest.mark.parametrize("text", [
     "on January 20, 2024", "in 2014", "Oct. 17", "at 6.30 p.m.", "at 10:30", "the 17th",
     "call 0800 123 4567", "page 12", "Flight 370", "an F-16", "COVID-19", "a one-way trip",
-    "the 1990s", "three days ago", "won 3-1", "a two-state solution",
+    "the 1990s", "three days ago", "a two-state solution",
 ])
-def test_dates_times_labels_and_scores_are_skipped(text):
+def test_dates_times_and_labels_are_skipped(text):
     assert ranges(text) == []
 
 
@@ -409,3 +409,113 @@ def test_a_fraction_of_something_is_a_share(text, low, high):
 
 def test_quarters_of_a_game_are_not_a_share():
     assert [p.kind for p in find_numbers("They scored in three quarters.")] == ["count"]
+
+
+# --- scores, shares out of a total, estimates (issue 5) -------------------------------------
+
+
+@pytest.mark.parametrize(("text", "wording", "kind", "unit", "value"), [
+    ("The Hawks sealed a 27-3 win over the Bears.", "27-3", "score", "score against 3", 27),
+    ("The Hawks beat the Bears 27-3 on Sunday.", "27-3", "score", "score against 3", 27),
+    ("Quarterback Jo Bell was 7 of 16 for 83 yards.", "7 of 16", "fraction", "of 16", 7),
+    ("He finished completing seven out of 16 attempts.", "seven out of 16", "fraction", "of 16",
+     7),
+])
+def test_a_figure_read_with_a_second_one(text, wording, kind, unit, value):
+    phrase = find_numbers(text)[0]
+    assert text[phrase.start:phrase.end] == wording
+    assert (phrase.kind, phrase.unit, phrase.low, phrase.high) == (kind, unit, value, value)
+
+
+def test_a_score_is_one_figure_against_another_not_a_range():
+    assert [(p.kind, p.unit, p.low, p.high) for p in find_numbers("They won 3-1.")] == [
+        ("score", "score against 1", 3, 3)]
+
+
+@pytest.mark.parametrize("text", ["It ended 3-1.", "Between 5-10 people came.",
+                                  "Two of the three men left."])
+def test_ranges_and_references_are_not_scores_or_shares(text):
+    assert all(p.kind not in ("score", "fraction") for p in find_numbers(text))
+    assert ranges("5-10 people came.") == [("5-10", 5, 10)]
+
+
+def test_a_score_and_a_share_are_claims(nlp):
+    score = one(nlp, "The Hawks sealed a 27-3 win over the Bears on Monday.", "score")
+    assert (score.low, score.unit) == (27, "score against 3")
+    share = one(nlp, "Quarterback Jo Bell was 7 of 16 for 83 yards.", "fraction")
+    assert share.subject == "Quarterback Jo Bell" and share.unit == "of 16"
+    found = claims(nlp, "He finished completing seven out of 16 attempts.")
+    assert [(c.text, c.predicate, c.low) for c in found] == [
+        ("seven out of 16", "fraction", 7), ("16", "count", 16)]
+    assert [p.kind for p in find_numbers("Over a dozen out of 30 rockets hit.")] == ["count"] * 2
+    toll = one(nlp, "Two of three guards were killed in the raid.")
+    assert (toll.predicate, toll.low, toll.subject, toll.unit) == ("killed", 2, "guard", "of 3")
+
+
+# --- counts whose counted thing is said elsewhere (issue 5) ----------------------------------
+
+
+def test_only_one_is_a_claim_but_a_plain_one_is_not(nlp):
+    claim = one(nlp, "Only one woman won a solo award this year.")
+    assert (claim.predicate, claim.low, claim.subject, claim.text) == ("count", 1, "woman", "one")
+    assert claims(nlp, "One woman won a solo award this year.") == []
+
+
+def test_a_bare_count_borrows_its_siblings_noun(nlp):
+    found = claims(nlp, "The cache of memos included 41 sent from Acme, 38 sent from Globex "
+                        "accounts.")
+    assert [(c.text, c.predicate, c.subject) for c in found] == [
+        ("41", "count", "memo"), ("38", "count", "memo")]
+    found = claims(nlp, "Adults watch nine hours of video a day, and children watch six.")
+    assert [(c.text, c.predicate, c.unit, c.low) for c in found][-1] == \
+        ("six", "duration", "hour", 6)
+
+
+def test_the_number_of_something_names_what_a_bare_figure_counts(nlp):
+    found = claims(nlp, "The firm raised its estimate of the number of customers whose data "
+                        "was exposed to 12.5 million, some 1.5 million more than it had said.")
+    assert [(c.text, c.subject, c.low) for c in found] == [
+        ("12.5 million", "customer", 12.5e6), ("some 1.5 million", "customer", 1.35e6)]
+
+
+def test_a_bare_figure_with_nothing_before_it_stays_out(nlp):
+    assert claims(nlp, "The final tally was 41.") == []
+
+
+def test_coordinated_counts_also_make_a_total(nlp):
+    found = claims(nlp, "Police arrested 17 men and one woman in the sting.")
+    assert [(c.text, c.subject, c.low) for c in found] == [
+        ("17", "man", 17), ("17 men and one woman", "people", 18), ("one", "woman", 1)]
+    assert {c.predicate for c in found} == {"arrested"}
+
+
+# --- dates: holidays and tense (issue 5) -----------------------------------------------------
+
+
+def dated(nlp, text: str, published: str | None) -> list[tuple[str, float | None, str | None]]:
+    """The date claims of a text published on `published`, spans checked."""
+    from newsfuse.extract.times import find_times
+
+    doc = nlp(text)
+    found = find_claims(text, doc, find_times(text, published, doc), published)
+    for claim in found:
+        assert text[claim.start:claim.end] == claim.text == claim.value, claim
+    return [(c.text, c.low, c.subject) for c in found if c.predicate == "date"]
+
+
+def test_a_yearless_day_in_a_future_clause_is_next_years(nlp):
+    assert dated(nlp, "The film will open in theaters on May 4.", "2017-11-20T10:00:00") == [
+        ("May 4", 20180504, "open")]
+    assert dated(nlp, "Fans hope they will cheer when the film reaches theaters on May 4.",
+                 "2017-11-20")[0][1] == 20180504
+    assert dated(nlp, "The film opened in theaters on May 4.", "2017-11-20") == [
+        ("May 4", 20170504, "open")]
+    assert dated(nlp, "The film will open on May 4, 2019.", "2017-11-20")[0][1] == 20190504
+
+
+def test_holidays_are_dated_nearest_the_publication(nlp):
+    text = "The ferry left at 11:50 p.m. on New Year's Eve and docked on New Year's Day."
+    assert dated(nlp, text, "2018-01-01T09:00:00") == [
+        ("New Year's Eve", 20171231, "leave"), ("New Year's Day", 20180101, "dock")]
+    assert dated(nlp, "Shops close on Christmas Day.", "2018-12-30")[0][1] == 20181225
+    assert dated(nlp, text, None) == []

@@ -191,3 +191,63 @@ def test_a_dispute_names_each_value_once_whatever_its_case():
                             ("c", claim("count", 4, INF, "tank", "at least four"))])
     assert statuses(facts) == [("count", "disputed")]
     assert facts[0].note.lower().count("three") == 1 and "at least four" in facts[0].note
+
+
+def test_a_claim_joins_the_group_whose_figures_it_agrees_with():
+    facts = compare_claims([("a", claim("arrested", 17, 17, "man", "17", start=10)),
+                            ("a", claim("arrested", 18, 18, "people", "17 men and one woman",
+                                        start=10)),
+                            ("b", claim("arrested", 18, 18, "individual", "18", start=40))])
+    agreed = [f for f in facts if f.status == "agreed"]
+    assert [[s.claim.value for s in f.claims] for f in agreed] == [["17 men and one woman", "18"]]
+    assert "update" not in statuses(facts) and "disputed" not in {f.status for f in facts}
+
+
+def dates_of(*claims_: tuple[str, float, float, str, int]) -> list[tuple[str, Claim]]:
+    return [(article, Claim(predicate="date", low=low, high=high, unit="date", value=wording,
+                            text=wording, start=start, end=start + len(wording)))
+            for article, low, high, wording, start in claims_]
+
+
+def test_a_year_alone_is_not_compared_with_a_day():
+    facts = compare_claims(dates_of(("a", 20180101, 20180101, "Jan. 1, 2018", 5),
+                                    ("b", 20170101, 20171231, "2017", 9)))
+    assert statuses(facts) == [("date", "single_source"), ("date", "single_source")]
+
+
+def test_a_day_restated_in_one_report_stays_one_fact():
+    facts = compare_claims(dates_of(("a", 20171231, 20171231, "Dec. 31, 2017", 5),
+                                    ("a", 20171231, 20171231, "December 31", 90),
+                                    ("b", 20171231, 20171231, "New Year's Eve", 7)))
+    assert statuses(facts) == [("date", "agreed")] and len(facts[0].claims) == 3
+
+
+def units(*claims_: tuple[str, float, str, str, str]) -> list[tuple[str, Claim]]:
+    return [(article, Claim(predicate="fraction", low=v, high=v, unit=unit, value=wording,
+                            text=wording, subject=subject, start=0, end=len(wording)))
+            for article, v, unit, wording, subject in claims_]
+
+
+def test_shares_of_the_same_total_compare_and_of_others_do_not():
+    agreed = compare_claims(units(("a", 7, "of 16", "7 of 16", "Quarterback Jo Bell"),
+                                  ("b", 7, "of 16", "seven out of 16", "attempt")))
+    assert statuses(agreed) == [("fraction", "agreed")]
+    disputed = compare_claims(units(("a", 7, "of 16", "7 of 16", "Jo Bell"),
+                                    ("b", 8, "of 16", "8 of 16", "Jo Bell")))
+    assert statuses(disputed) == [("fraction", "disputed")]
+    apart = compare_claims(units(("a", 7, "of 16", "7 of 16", "Jo Bell"),
+                                 ("b", 7, "of 17", "7 of 17", "Jo Bell")))
+    assert "disputed" not in {f.status for f in apart}
+
+
+def test_an_estimated_figure_and_a_figure_further_off_disagree():
+    facts = compare_claims([("a", claim("money", 1.71e9, 2.09e9, "earnings",
+                                        "an estimated $1.9 billion")),
+                            ("b", claim("money", 2.07e9, 2.07e9, "earnings", "$2.07 billion"))])
+    assert statuses(facts) == [("money", "disputed")]
+    near = compare_claims([("a", claim("count", 135, 165, "car", "an estimated 150")),
+                           ("b", claim("count", 151, 151, "car", "151"))])
+    assert statuses(near) == [("count", "agreed")]
+    about = compare_claims([("a", claim("money", 1.71e9, 2.09e9, "earnings", "about $1.9 billion")),
+                            ("b", claim("money", 2.07e9, 2.07e9, "earnings", "$2.07 billion"))])
+    assert statuses(about) == [("money", "agreed")]

@@ -2,19 +2,23 @@
 
 Two claims speak of the same thing when they share the predicate (killed, wounded, facilities...),
 their subjects are compatible (same head, or one is generic like "people"; "U.S. troops" and
-"militants" are not), and their happenings fall on the same day when both are dated.
+"militants" are not), and their happenings fall on the same day when both are dated. A claim
+joins the first group it can belong to, preferring one whose figures it agrees with ("18
+individuals" arrested goes with "17 men and one woman", not with "17 men"). Date claims compare
+their own days (not their sentence's), only at the same precision ("2017" is not "Dec. 31,
+2017"), and one report restating a day keeps it in one fact.
 
 Each independent origin contributes its most specific claim. Independence: a reprint counts as
 its original, and claims attributed to the same source ("according to the PMF") count once.
 
 How ranges compare: every claim has a *best estimate*: the value itself for an exact count, the
 stated bound for "at least N"/"more than N"/"up to N" (a reporter writes the figure they have),
-and the tolerance interval for "about N". Two lower bounds agree only when they are within 5% of
-each other, so "at least one" and "at least two" killed are disputed (the best figures differ);
-a lower bound agrees with an exact figure at or somewhat above it ("more than 200" and "226");
-a vague bound ("dozens") agrees with any figure above it; other estimates agree when they
-overlap, so "about 150" and "151" agree. A report published hours later with a larger figure
-than an earlier one is an `update`, not a dispute.
+and the tolerance interval for "about N" (half of it for "an estimated N"). Two lower bounds
+agree only when they are within 5% of each other, so "at least one" and "at least two" killed
+are disputed (the best figures differ); a lower bound agrees with an exact figure at or somewhat
+above it ("more than 200" and "226"); a vague bound ("dozens") agrees with any figure above it;
+other estimates agree when they overlap, so "about 150" and "151" agree. A report published
+hours later with a larger figure than an earlier one is an `update`, not a dispute.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ BOUND_REACH = 1.5  # an exact figure this far above "more than N" is another fig
 # Figures of these kinds say little by themselves: "56%" or "$110" dispute each other only when
 # both claims name the same thing ("the offer per share").
 MEASURES = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
-                      "duration", "count", "time", "date"})
+                      "duration", "count", "time", "date", "score", "fraction"})
 # Measure subjects that name one thing in other words: the time a plane "landed" and the time it
 # "arrived"; a bank's "charge" and its "hit". Times and dates take the verb's lemma as subject.
 MEASURE_CLASSES = (
@@ -67,6 +71,11 @@ TRIGGER_CLASSES = (
 _PREPOSITIONS = frozenset({"on", "of", "against", "in", "at", "for", "from", "with", "by"})
 UPDATE_HOURS = 6.0  # a larger toll reported this much later is an update, not a dispute
 DATE_SLACK_DAYS = 1
+# "an estimated N" reads as "about N" (a range), but its best estimate is the estimate's own
+# figure: half as wide, so "an estimated $1.9 billion" and "$2.07 billion" are two figures while
+# "an estimated 150" and "151" are one.
+ESTIMATED_SHARE = 0.5
+_ESTIMATED = re.compile(r"(?i)\bestimated\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 _PLURAL = re.compile(r"(?<=[a-z]{3})s$")
 
@@ -274,8 +283,11 @@ def _same_thing(a: _Item, b: _Item) -> bool:
     """Whether two claims can be about the same thing (module docstring)."""
     if a.claim.unit != b.claim.unit and a.claim.unit and b.claim.unit:
         return False
-    if a.article == b.article and a.claim.start != b.claim.start and (
-            (a.claim.subject or "") != (b.claim.subject or "") or not compatible(a.claim, b.claim)):
+    if a.claim.unit == "date" and _grain(a.claim) != _grain(b.claim):
+        return False  # "in 2017" says less than "on Dec. 31, 2017": not the same statement
+    if a.article == b.article and (a.claim.start, a.claim.end) != (b.claim.start, b.claim.end) and (
+            (a.claim.subject or "") != (b.claim.subject or "") or not compatible(a.claim, b.claim)
+    ) and not (a.claim.unit == "date" and _same_figure(a.claim, b.claim)):
         return False  # one report giving two figures, or two subjects: two things
     if a.claim.predicate in MEASURES and not _same_measure(a.claim, b.claim):
         return False
@@ -288,18 +300,29 @@ def _same_thing(a: _Item, b: _Item) -> bool:
         return False
     subjects_ok = (_same_figure(a.claim, b.claim) and not _owners_differ(
         a.claim.subject, b.claim.subject)) or subjects_compatible(a.claim.subject, b.claim.subject)
-    return subjects_ok and _dates_compatible(a.date, b.date) and not _far_apart(a.claim, b.claim)
+    dated = a.claim.unit == "date" and b.claim.unit == "date"  # their own figures say when
+    return subjects_ok and (dated or _dates_compatible(a.date, b.date)) and \
+        not _far_apart(a.claim, b.claim)
+
+
+def _grain(claim: Claim) -> int:
+    """How precise a date claim is: 0 a day, 1 a month, 2 a longer span."""
+    if claim.low is None or claim.high is None or claim.low == claim.high:
+        return 0
+    return 1 if claim.high - claim.low < 100 else 2
 
 
 def _align(items: list[_Item]) -> list[list[_Item]]:
-    """Group one predicate's claims: each joins the first group it is compatible with entirely."""
+    """Group one predicate's claims: each joins the first group it can be about the same thing
+    as entirely, preferring one whose figures it agrees with ("18 people" arrested joins "17 men
+    and one woman" rather than "17 men")."""
     ordered = sorted(items, key=lambda i: (-_specificity(i.claim), i.article, i.claim.start))
     groups: list[list[_Item]] = []
     for item in ordered:
-        for group in groups:
-            if all(_same_thing(item, other) for other in group):
-                group.append(item)
-                break
+        fits = [g for g in groups if all(_same_thing(item, other) for other in g)]
+        agreeing = [g for g in fits if all(compatible(item.claim, o.claim) for o in g)]
+        if fits:
+            (agreeing or fits)[0].append(item)
         else:
             groups.append([item])
     return [sorted(g, key=lambda i: (i.published or "", i.article, i.claim.start)) for g in groups]
@@ -320,6 +343,9 @@ def estimate(claim: Claim) -> tuple[float | None, float | None]:
         return low, low
     if low is None:  # "up to N": the figure given is N
         return high, high
+    if _ESTIMATED.search(claim.value) and low < high:  # the estimate's own figure, rounded
+        middle, reach = (low + high) / 2, (high - low) / 2 * ESTIMATED_SHARE
+        return middle - reach, middle + reach
     return low, high
 
 

@@ -24,12 +24,23 @@ YYYYMMDD numbers; the subject of both is what happened then (the verb's lemma, "
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
 from typing import Any
 
-from newsfuse.extract.attribution import SPEECH_VERBS, attribution
-from newsfuse.extract.numbers import NumberPhrase, find_clock_times, find_numbers
+from newsfuse.extract.attribution import attribution
+from newsfuse.extract.claim_dates import (
+    PRONOUNS,
+    date_claims,
+    occasion,
+    phrase_head,
+    subject_of,
+    token_starts,
+    tokens_in,
+)
+from newsfuse.extract.numbers import ATOM, NumberPhrase, find_clock_times, find_numbers
 from newsfuse.model import Claim, TimeExpr
 
 CASUALTY_VERBS = {
@@ -71,23 +82,26 @@ EVENT_NOUNS = frozenset(
     "operation incident riot protest unrest battle war conflict outbreak tornado avalanche "
     "eruption tsunami heatwave gunfire bomb missile rocket drone mortar shell crackdown "
     "massacre siege fire".split())
-PRONOUNS = frozenset("he she it they we i you this that who".split())
-DROPPED_MODIFIERS = frozenset("other more additional further least most some many few several "
-                               "his her their its our my your "
-                               "such total estimated another only just all".split())
 VAGUE_NOUNS = frozenset("number lot total series group couple handful majority half "
                         "percent per cent bit deal while time way".split())
-PLACEHOLDER_NOUNS = frozenset({"other", "one", "those", "them"})
 DEFINITE = frozenset({"the", "these", "those", "both", "its", "their", "his", "her"})
 MEASURE_KINDS = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
-                           "duration", "time"})
+                           "duration", "time", "score", "fraction"})
+# A bare count ("63 from Amazon accounts") borrows from the claim before it unless that is one of
+# these, which say when or how old rather than how many.
+UNBORROWED = frozenset({"time", "date", "age", "score", "fraction"})
+SIBLING_STEPS = 2
+CONTAINING = frozenset({"include", "contain", "comprise", "total", "number", "hold"})
+TALLY_NOUNS = frozenset({"number", "total", "tally", "count", "estimate", "figure"})
+_ONLY = re.compile(r"(?i)\b(?:only|just|a\s+single|the\s+sole)\s+$")
 OLDEST_AGE = 119  # "Jane Roe, 41,": a bare number in commas after a person's name is an age
 SKIP_ENTS = frozenset({"WORK_OF_ART", "LAW", "PRODUCT"})
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC", "ORG"})
 NOUNISH = frozenset({"NOUN", "PROPN", "ADJ"})
 
 
-def find_claims(text: str, doc: Any, times: Sequence[TimeExpr] | None = None) -> list[Claim]:
+def find_claims(text: str, doc: Any, times: Sequence[TimeExpr] | None = None,
+                published: str | None = None) -> list[Claim]:
     """Every number claim of `text` (parsed as `doc`), in text order.
 
     Args:
@@ -101,14 +115,17 @@ def find_claims(text: str, doc: Any, times: Sequence[TimeExpr] | None = None) ->
     """
     claims: list[Claim] = []
     phrases = sorted(find_numbers(text) + find_clock_times(text), key=lambda p: p.start)
-    for phrase in phrases:
+    totals = {_total_of(text, p) for p in phrases if p.kind == "fraction"}
+    for phrase in sorted(phrases + sorted(totals, key=lambda p: p.start),
+                         key=lambda p: (p.start, -p.end)):
         claim = _claim(text, doc, phrase, claims)
-        if claim is not None:
-            claims.append(claim)
+        if claim is not None and not (phrase in totals and claim.predicate in CASUALTY_PREDICATES):
+            claims.append(claim)  # "two of three guards were killed": three were not
+    claims.extend(_totals(text, claims))
     numbers = [(p.start, p.end) for p in phrases]
     claims.extend(c for c in _article_claims(doc)
                   if not any(start <= c.start < end for start, end in numbers))
-    claims.extend(_date_claims(text, doc, times or ()))
+    claims.extend(date_claims(text, doc, times or (), published))
     return sorted(claims, key=lambda c: (c.start, c.end))
 
 
@@ -123,14 +140,23 @@ def _article_claims(doc: Any) -> Iterator[Claim]:
         predicate, trigger = _casualty(noun, noun)
         if predicate is None:
             continue
-        yield Claim(predicate=predicate, subject=_subject(noun), low=1.0, high=1.0,
+        yield Claim(predicate=predicate, subject=subject_of(noun), low=1.0, high=1.0,
                     value=det.text, text=det.text, start=det.idx, end=det.idx + len(det.text),
                     attribution=attribution(det.sent, det), trigger=trigger)
 
 
+def _total_of(text: str, phrase: NumberPhrase) -> NumberPhrase:
+    """The total of "seven out of 16 attempts" as a count of its own ("16 attempts")."""
+    last = list(ATOM.finditer(text, phrase.start, phrase.end))[-1]
+    value = float(phrase.unit.split()[-1]) if phrase.unit else phrase.base
+    return NumberPhrase(start=last.start(), end=phrase.end, num_start=last.start(),
+                        num_end=phrase.end, low=value, high=value, base=value, kind="count",
+                        word=bool(last.group("w")))
+
+
 def _claim(text: str, doc: Any, phrase: NumberPhrase, earlier: list[Claim]) -> Claim | None:
-    tokens = _tokens(doc, phrase.num_start, phrase.num_end)
-    span_tokens = _tokens(doc, phrase.start, phrase.end)
+    tokens = tokens_in(doc, phrase.num_start, phrase.num_end)
+    span_tokens = tokens_in(doc, phrase.start, phrase.end)
     if not tokens:
         return None
     person = _apposed_person(text, tokens, phrase)
@@ -138,16 +164,19 @@ def _claim(text: str, doc: Any, phrase: NumberPhrase, earlier: list[Claim]) -> C
         return _claim_of(text, phrase, "age", person, None, tokens[-1], "year")
     if _skipped(doc, tokens, phrase):
         return None
-    head = _phrase_head(span_tokens or tokens)
+    head = phrase_head(span_tokens or tokens)
     sentence = head.sent
     if phrase.kind == "time":
-        predicate, (subject, trigger) = "time", _occasion(head)
+        predicate, (subject, trigger) = "time", occasion(head)
     elif phrase.kind in MEASURE_KINDS:
         predicate, subject, trigger = phrase.kind, _measured(head, phrase), _governor_text(head)
+        toll = _count(head, phrase) if phrase.kind == "fraction" else None
+        if toll is not None and toll[0] in CASUALTY_PREDICATES:  # "two of three hostages died"
+            predicate, subject, trigger = toll[:3]
     else:
         found = _count(head, phrase)
         if found is None:
-            return None
+            return _borrowed(text, phrase, head, earlier)
         predicate, subject, trigger, alone = found
         if alone and subject is None:
             subject = _antecedent(earlier, sentence.start_char, predicate)
@@ -177,83 +206,7 @@ def _apposed_person(text: str, tokens: list[Any], phrase: NumberPhrase) -> str |
     return str(ent.text)
 
 
-# --- times of day and dates ---------------------------------------------------------------
-
-
-def _occasion(token: Any) -> tuple[str | None, str | None]:
-    """(subject, trigger) of a time or date: the verb or noun it dates ("landed at 10 p.m." ->
-    "land"; "a 2015 sting operation" -> "sting operation"); no subject for speech verbs."""
-    slot = token
-    while slot.dep_ in ("nummod", "compound", "npadvmod", "appos", "quantmod", "nmod", "pobj",
-                        "prep", "conj") and slot.head.i != slot.i and \
-            slot.pos_ not in ("VERB", "AUX"):
-        if slot.dep_ in ("compound", "nummod", "amod") and slot.head.pos_ == "NOUN" and \
-                slot.head.i > slot.i:
-            return _subject(slot.head, range(token.idx, token.idx + len(token.text))), \
-                str(slot.head.text)
-        slot = slot.head
-    if slot.pos_ in ("VERB", "AUX") and slot.i != token.i:
-        lemma = slot.lemma_.lower()
-        if lemma in SPEECH_VERBS or lemma == "be":
-            return None, str(slot.text)
-        particle = next((c.lower_ for c in slot.children if c.dep_ == "prt"), "")
-        return (f"{lemma}-{particle}" if particle else lemma), str(slot.text)
-    if slot.pos_ == "NOUN" and slot.i != token.i:
-        return str(slot.lemma_.lower()), str(slot.text)
-    return None, None
-
-
-_MONTH_WORD = re.compile(r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
-                         r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"
-                         r"dec(?:ember)?)\b\.?")
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-
-
-def _date_claims(text: str, doc: Any, times: Sequence[TimeExpr]) -> Iterator[Claim]:
-    """Calendar dates the report states ("on May 4", "Jan. 1, 2018", "a 2015 sting"): weekdays
-    and words like "yesterday" are left to the happening's date (`compare_dates`)."""
-    for time in times:
-        if time.point or not time.low or not time.high or not time.value[:4].isdigit():
-            continue
-        month = _MONTH_WORD.search(time.text)
-        if time.type == "TIME":  # "11:36 a.m. on Jan. 1, 2018": the date part only
-            if month is None:
-                continue
-            start = time.start + month.start()
-        elif month is None and not _YEAR.search(time.text):
-            continue
-        else:
-            start = time.start
-        end = time.end
-        tokens = _tokens(doc, start, end)
-        if not tokens or text[start:end] != text[start:end].strip():
-            continue
-        subject, trigger = _occasion(_phrase_head(tokens))
-        wording = text[start:end]
-        yield Claim(predicate="date", subject=subject, low=_day_number(time.low),
-                    high=_day_number(time.high), unit="date", value=wording, text=wording,
-                    start=start, end=end, attribution=attribution(tokens[0].sent, tokens[0]),
-                    trigger=trigger)
-
-
-def _day_number(day: str) -> float:
-    """"2018-05-04" -> 20180504.0: dates compare as numbers."""
-    return float(day[:10].replace("-", ""))
-
-
 # --- tokens and skips ---------------------------------------------------------------------
-
-
-def _tokens(doc: Any, start: int, end: int) -> list[Any]:
-    return [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
-
-
-def _phrase_head(tokens: list[Any]) -> Any:
-    """The token of the phrase that attaches it to the rest of the sentence."""
-    inside = {t.i for t in tokens}
-    outer = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
-    numeric = [t for t in outer if t.like_num or t.pos_ == "NUM"]
-    return (numeric or outer or tokens)[-1]
 
 
 def _skipped(doc: Any, tokens: list[Any], phrase: NumberPhrase) -> bool:
@@ -311,10 +264,11 @@ def _count(head: Any, phrase: NumberPhrase) -> tuple[str, str | None, str | None
             if _definite(head, noun) or noun.pos_ not in ("NOUN", "PROPN"):
                 return None
             predicate = "count"
-    if predicate is None or (phrase.base == 1 and phrase.word
-                             and predicate not in CASUALTY_PREDICATES):
-        return None
-    subject = _subject(noun) if noun is not None else None
+    if predicate is None or (phrase.base == 1 and phrase.word and predicate not in
+                             CASUALTY_PREDICATES and not _ONLY.search(
+                                 head.doc.text[max(0, phrase.start - 12):phrase.start])):
+        return None  # "one" counts when it is the claim: "only one woman won"
+    subject = subject_of(noun) if noun is not None else None
     return predicate, subject, trigger, noun is None or subject is None
 
 
@@ -331,7 +285,8 @@ def _counted(head: Any) -> tuple[Any | None, Any]:
 
 def _noun_after(doc: Any, end: int) -> Any | None:
     """The noun that the words right after the phrase lead up to, if any."""
-    after = next((t for t in doc if t.idx >= end), None)
+    at = bisect.bisect_left(token_starts(doc), end)
+    after = doc[at] if at < len(doc) else None
     while after is not None and after.dep_ in ("compound", "amod") and after.head.i > after.i:
         after = after.head
     return after if after is not None and after.pos_ in ("NOUN", "PROPN") else None
@@ -382,7 +337,7 @@ def _times(noun: Any) -> tuple[str, str | None, str | None, bool] | None:
         return None
     target = next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")
                    or (under and c.dep_ == "nsubj")), None)
-    subject = f"attack on {_subject(target)}" if target is not None and \
+    subject = f"attack on {subject_of(target)}" if target is not None and \
         target.lower_ not in PRONOUNS else None
     return "attacks", subject, (under[0].text if under else verb.text), subject is None
 
@@ -478,46 +433,27 @@ def _cause(verb: Any) -> str:
 # --- subjects, measures, attribution ------------------------------------------------------
 
 
-def _subject(noun: Any, skip: range = range(0)) -> str | None:
-    """The counted noun with its compound/adjective modifiers, the head lemmatised.
-
-    Tokens starting at a character offset in `skip` (the number phrase) are left out.
-    """
-    if noun.lemma_.lower() in PLACEHOLDER_NOUNS or noun.lower_ in PRONOUNS:
-        return None
-    keep: list[Any] = []
-    for child in noun.lefts:
-        if child.dep_ in ("compound", "amod", "nmod", "poss") and child.lower_ not in \
-                DROPPED_MODIFIERS and child.lower_ not in PRONOUNS and \
-                not any(t.like_num for t in child.subtree):
-            keep.extend(t for t in child.subtree if not t.like_num and t.idx not in skip
-                        and t.lower_ not in DROPPED_MODIFIERS and t.dep_ != "nummod")
-    head = noun.lemma_ if noun.pos_ == "NOUN" else noun.text
-    words = "".join(t.text_with_ws for t in sorted(keep, key=lambda t: t.i))
-    return (words + head).strip() or None
-
-
 def _measured(head: Any, phrase: NumberPhrase) -> str | None:
     """What a measure is of: the noun it modifies, "X of ...", or the clause's subject."""
     outer = head.head
     if head.dep_ in ("nummod", "compound", "amod", "nmod", "npadvmod", "quantmod") and \
             outer.pos_ in ("NOUN", "PROPN") and outer.i > head.i:
-        return _subject(outer, range(phrase.start, phrase.end))
+        return subject_of(outer, range(phrase.start, phrase.end))
     of_object = _of_object(head)
     if of_object is not head:
-        return _subject(of_object)
+        return subject_of(of_object)
     if head.dep_ == "pobj" and outer.lower_ == "of" and outer.head.pos_ == "NOUN":
-        return _subject(outer.head)  # "an aid package of $2 billion"
+        return subject_of(outer.head)  # "an aid package of $2 billion"
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "for", "worth") and phrase.kind == "money":
             objects = [g for g in prep.children if g.dep_ == "pobj"]
             if objects:
-                return _subject(objects[0])
+                return subject_of(objects[0])
     verb = outer.head if head.dep_ == "pobj" else outer
     if verb.pos_ in ("VERB", "AUX") and phrase.kind != "duration":
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None and subj.pos_ in ("NOUN", "PROPN"):
-            return _subject(subj)
+            return subject_of(subj)
     return None
 
 
@@ -532,6 +468,95 @@ def _governor_text(token: Any) -> str | None:
     if head.i == slot.i:
         return None
     return str(head.text) if head.pos_ in ("VERB", "NOUN", "AUX") else None
+
+
+def _borrowed(text: str, phrase: NumberPhrase, head: Any, earlier: list[Claim]) -> Claim | None:
+    """A bare count whose counted thing the sentence said before: "the number of Americans ...
+    rose to 145.5 million", "the cache of emails included 67", or a sibling figure ("67 emails
+    were sent from one, 63 from another"; "teens watch nine hours, tweens six"), whose predicate,
+    subject and unit it takes."""
+    if phrase.kind != "count" or (phrase.word and phrase.base == 1) or \
+            not (head.like_num or head.pos_ == "NUM") or _counted(head)[0] is not None:
+        return None
+    sentence = head.sent
+    tally = _tallied(head)
+    if tally is not None:
+        return _claim_of(text, phrase, "count", subject_of(tally), _governor_text(head), head, None)
+    before = earlier[-1] if earlier else None
+    if before is None or before.start < sentence.start_char or before.predicate in UNBORROWED \
+            or before.predicate in CASUALTY_PREDICATES or not (before.subject or before.unit) \
+            or not _siblings(phrase_head(tokens_in(head.doc, before.start, before.end)), head):
+        return None
+    claim = _claim_of(text, phrase, before.predicate, before.subject, before.trigger, head,
+                      before.unit)
+    return claim.model_copy(update={"trigger": _governor_text(head) or before.trigger})
+
+
+def _siblings(first: Any, second: Any) -> bool:
+    """Two figures in parallel: they meet within SIBLING_STEPS heads of each ("67 emails were
+    sent ..., 63 from ..."; "teens average nine hours, and tweens six"), or the second says how
+    far the first is from another ("rose to 145.5 million, 2.5 million more than"); "Of the 300
+    passengers, 12 were rescued" counts two things."""
+    if second.dep_ == "npadvmod" and second.head.lower_ in ("more", "fewer", "less"):
+        return True
+    def upward(token: Any) -> list[int]:
+        chain = [token.i]
+        while len(chain) <= SIBLING_STEPS and token.head.i != token.i:
+            token = token.head
+            chain.append(token.i)
+        return chain
+    return bool(set(upward(first)) & set(upward(second)))
+
+
+def _tallied(head: Any) -> Any | None:
+    """The counted noun of "the number of X ... to N" or "the cache of X included N"."""
+    slot = head.head if head.dep_ == "pobj" and head.head.lower_ in ("to", "at") else None
+    if head.dep_ == "dobj" and head.head.lemma_.lower() in CONTAINING:
+        owner = _subject_of_verb(head.head)
+        found = _of_object(owner) if owner is not None else None
+        return found if found is not None and found is not owner and found.tag_ in \
+            ("NNS", "NNPS") else None
+    if slot is None:
+        return None
+    for token in head.sent:
+        if token.i < head.i and _lemma(token) in TALLY_NOUNS:
+            counted = _of_object(token)
+            if counted is not token and counted.tag_ in ("NNS", "NNPS"):
+                return counted
+    return None
+
+
+def _subject_of_verb(verb: Any) -> Any | None:
+    """The verb's subject, or the one it shares with the clause it is joined to ("The cache of
+    emails [...], and included 67")."""
+    found = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if found is None and verb.dep_ == "conj" and verb.head.i != verb.i:
+        joined = verb.head
+        return joined if joined.pos_ == "NOUN" else _subject_of_verb(joined)
+    return found
+
+
+_SUMMED = re.compile(r"\s+[A-Za-z-]+\s+and\s+")
+_NOUN_AFTER = re.compile(r"\s+[A-Za-z-]+")
+
+
+def _totals(text: str, claims: list[Claim]) -> Iterator[Claim]:
+    """"arrested 17 men and one woman": also one claim of 18 people, as other reports count."""
+    for first, second in pairwise(claims):
+        if first.predicate != second.predicate or first.predicate not in CASUALTY_PREDICATES \
+                or first.low is None or first.low != first.high or second.low is None or \
+                second.low != second.high or not first.subject or not second.subject or \
+                first.subject == second.subject or \
+                not _SUMMED.fullmatch(text[first.end:second.start]):
+            continue
+        noun = _NOUN_AFTER.match(text, second.end)
+        if noun is None:
+            continue
+        end = noun.end()
+        total = first.low + second.low
+        yield Claim(predicate=first.predicate, subject="people", low=total, high=total,
+                    value=text[first.start:end], text=text[first.start:end], start=first.start,
+                    end=end, attribution=first.attribution, trigger=first.trigger)
 
 
 def _antecedent(earlier: Iterable[Claim], sentence_start: int, predicate: str) -> str | None:

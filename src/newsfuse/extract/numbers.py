@@ -230,6 +230,11 @@ def _phrase(text: str, atom: re.Match[str],
     before = text[max(0, start - 40):start]
     mod_match = _MOD_RE.search(before)
     modifier = MODIFIERS[" ".join(mod_match.group(1).lower().split())] if mod_match else None
+    pair = _pair(text, atom, nxt, base) if modifier is None and not cur else None
+    if pair is not None:
+        return NumberPhrase(start=start, end=pair[2], num_start=atom.start(),
+                            num_end=pair[2], low=base, high=base, base=base, kind=pair[0],
+                            unit=pair[1], word=bool(atom.group("w"))), pair[2]
     high_atom = None
     if nxt is not None:
         gap = text[end:nxt.start()]
@@ -287,6 +292,33 @@ def _phrase(text: str, atom: re.Match[str],
                         num_end=(high_atom or atom).end(), low=low, high=high, base=base,
                         kind=kind, unit=unit, modifier=modifier,
                         word=bool(atom.group("w") or atom.group("v"))), end
+
+
+def _pair(text: str, atom: re.Match[str], nxt: re.Match[str] | None,
+          base: float) -> tuple[str, str, int] | None:
+    """A figure read with a second one: a score ("a 34-6 win", "won 3-1") or a share out of a
+    total ("7 of 16", "seven out of 16"). The value is the first figure; the second goes in the
+    unit, so only figures out of the same total (or against the same score) are compared."""
+    if nxt is None or base != int(base) or atom.group("ds") or atom.group("dm"):
+        return None
+    other = _atom_value(nxt)
+    gap = text[atom.end():nxt.start()]
+    if other is None or other != int(other) or nxt.group("ds") or nxt.group("dm"):
+        return None
+    if re.fullmatch(r"\s*[-–]\s*", gap) and atom.group("d") and nxt.group("d") and \
+            other < base and (_SCORE_AFTER.match(text[nxt.end():nxt.end() + 20]) or
+                              _SCORE_BEFORE.search(text[max(0, atom.start() - 40):atom.start()])):
+        return "score", f"score against {other:g}", nxt.end()
+    if re.fullmatch(r"(?i)\s+(?:out\s+)?of\s+", gap) and other > base and \
+            not _UNIT_AFTER.match(text[nxt.end():nxt.end() + 12]):
+        return "fraction", f"of {other:g}", nxt.end()
+    return None
+
+
+_SCORE_AFTER = re.compile(r"(?i)^\s+(?:\w+\s+)?(?:win|victory|defeat|loss|lead|rout|triumph|"
+                          r"drubbing|thrashing|scoreline|score|decision)\b")
+_SCORE_BEFORE = re.compile(r"(?i)\b(?:won|beat|beats|lost|loses|defeated|edged|routed|"
+                           r"trounced|downed|led|leads|leading|score|scored)\s+(?:\S+\s+){0,3}$")
 
 
 def _atom_value(atom: re.Match[str]) -> float | None:
