@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from newsfuse.extract import parses
 from newsfuse.extract.kinds import TriggerHit, event_type_from_hits, sentences, trigger_hits
 from newsfuse.model import EventType, Happening, TimeExpr, normalise_published
 
@@ -242,7 +243,7 @@ def find_happenings(text: str, doc: Any, times: Sequence[TimeExpr],
     `trigger_hits(text, doc)`. Captions, datelines and "Updated" lines, future dates and dates
     more than a year before publication are never main.
     """
-    if doc is not None and getattr(doc, "text", None) != text:
+    if doc is not None and not parses(doc, text):
         doc = None  # a parse of other text says nothing here (checked once: doc.text is a join)
     hits = list(trigger_hits(text, doc) if hits is None else hits)
     kind = event_type_from_hits(text, hits)

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from newsfuse.extract import parses
 from newsfuse.model import EventType
 
 BATTLES = "Battles"
@@ -210,7 +211,7 @@ def _guess_lemma(lower: str) -> str:
 
 
 def _words(text: str, doc: Any) -> list[_Word]:
-    if doc is not None and getattr(doc, "text", None) == text:
+    if parses(doc, text):
         return [_Word(t.idx, t.idx + len(t.text), _FORMS.get(t.lower_, t.lemma_.lower()),
                       t.lower_, t) for t in doc]
     return [_Word(m.start(), m.end(), _guess_lemma(m[0].lower()), m[0].lower())
@@ -221,7 +222,7 @@ def sentences(text: str, doc: Any) -> list[tuple[int, int]]:
     """Sentence spans: the parse's when it has one, else lines and full stops; a short first line
     without a full stop (a headline) is a sentence of its own."""
     spans: list[tuple[int, int]] = []
-    if doc is not None and getattr(doc, "text", None) == text:
+    if parses(doc, text):
         for sent in doc.sents:
             spans.extend(_split_lines(text, sent.start_char, sent.end_char))
     else:

@@ -10,6 +10,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from newsfuse.extract import parses
 from newsfuse.extract.times_rules import (
     FULL_MONTH,
     RULES,
@@ -57,7 +58,7 @@ _ENTITY_MONTH = re.compile(rf"(?:(?i:the|this|that|early|late|mid)[\s-]*)?(?P<x>
 
 def _from_doc(doc: Any, c: Ctx, hits: list[_Hit]) -> list[_Hit]:
     """Use spaCy's entities: numbers veto bare years, DATE entities add lone month names."""
-    if doc is None or getattr(doc, "text", None) != c.text:
+    if not parses(doc, c.text):
         return hits
     ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     numeric = [(s, e) for s, e, label in ents if label in _NUMERIC_LABELS]
