@@ -233,7 +233,6 @@ def extracted_labels(items: list[dict[str, Any]],
     publication date), the event's facts from `newsfuse.digest.event_facts`; and for unaligned
     items why (the extractor missed a side, or alignment split them), else ""."""
     from newsfuse.digest import event_facts
-    from newsfuse.extract.claims import find_claims
     from newsfuse.model import Article
     from newsfuse.nlp import analysis_of, load_model
 
@@ -247,10 +246,7 @@ def extracted_labels(items: list[dict[str, Any]],
         by_event[event].append(Article(id=article_id, origin="bench", text=text, source=source,
                                        published=published, seq=seq))
         doc = nlp(text)
-        analysis = analysis_of(article_id, doc, text, None, published)
-        # as nlp.analysis_of will once it passes the article's times to find_claims
-        analyses[article_id] = analysis.model_copy(
-            update={"claims": tuple(find_claims(text, doc, analysis.times))})
+        analyses[article_id] = analysis_of(article_id, doc, text, None, published)
     facts = {event: event_facts(articles, analyses)
              for event, articles in sorted(by_event.items())}
     labels = [judged(i, facts[i["event"]]) for i in items]

@@ -56,9 +56,9 @@ def main() -> None:
     args = parser.parse_args()
     args.cache.mkdir(exist_ok=True)
     sets = {name: (stored(name, args.cache), load(name)) for name in ("ecbplus", "newsstream")}
-    grid = {"threshold": [0.25, 0.3], "merge_threshold": [0.2, 0.25, 0.3],
-            "merge_max_size": [0, 3], "max_gap_days": [30, 90], "date_gap": [0.1, 0.2],
-            "weekday_conflict": [0.0, 0.2, 0.3, 0.4]}
+    grid = {"threshold": [0.25, 0.3], "merge_threshold": [0.2, 0.25],
+            "merge_max_size": [0, 3, 4], "max_gap_days": [30, 90], "date_gap": [0.1, 0.2],
+            "weekday_conflict": [0.0, 0.2, 0.3], "agent_conflict": [0.0, 0.2]}
     results = []
     for values in itertools.product(*grid.values()):
         config = replace(GroupingConfig(), **dict(zip(grid, values, strict=True)))
@@ -68,8 +68,9 @@ def main() -> None:
     results.sort(key=lambda r: (-r[0], str(r[1])))
     for mean, config, scores in results[:8]:
         _show(mean, config, scores)
-    # ablations: the best configuration without repairs, and without the weekday feature
-    for label, off in (("repairs off", "merge_max_size"), ("weekdays off", "weekday_conflict")):
+    # ablations: the best configuration without repairs, the weekday or the agent feature
+    for label, off in (("repairs off", "merge_max_size"), ("weekdays off", "weekday_conflict"),
+                       ("agents off", "agent_conflict")):
         print(f"best with {label}:")
         _show(*next(r for r in results if not getattr(r[1], off)))
 

@@ -7,18 +7,19 @@ import math
 from newsfuse.cluster import GroupingConfig, OnlineGrouper, as_features, regroup
 from newsfuse.extract.times import find_times
 from newsfuse.features import ArticleFeatures, entity_key, features_of, person_key
-from newsfuse.model import Analysis, Article
+from newsfuse.model import Analysis, Article, Role
 
 
 def _features(article_id: str, words: str, people=(), places=(), years=(), quantities=(),
-              date=None, weekdays=()) -> ArticleFeatures:
+              date=None, weekdays=(), agents=()) -> ArticleFeatures:
     terms = dict.fromkeys(words.split(), 1.0)
     norm = math.sqrt(len(terms))
     people_map = {person_key(p): p for p in people}
     return ArticleFeatures(article_id=article_id, terms=dict.fromkeys(terms, 1 / norm),
                            people=people_map, person_counts=dict.fromkeys(people_map, 2),
                            places={entity_key(p): p for p in places}, years=set(years),
-                           quantities=set(quantities), date=date, weekdays=set(weekdays))
+                           quantities=set(quantities), date=date, weekdays=set(weekdays),
+                           agents=set(agents))
 
 
 STRIKE = "strike depot drone militia fuel fire governor ministry kessel"
@@ -140,7 +141,8 @@ def test_a_look_alike_on_another_weekday_stays_apart_and_says_why():
     other_day = grouper.partial_fit(_features("c", look_alike, weekdays=["5"]), 3, "C")
     assert same_day.event_id == first.event_id
     assert other_day.new_event and other_day.runner_up == first.event_id
-    assert other_day.runner_up_score == round(0.8 * 5 / 9 - 0.3, 4)
+    penalty = GroupingConfig().weekday_conflict
+    assert other_day.runner_up_score == round(0.8 * 5 / 9 - penalty, 4)
     event = grouper.events_[first.event_id]
     scored = grouper.score(_features("d", look_alike, weekdays=["5", "6"]), event)
     assert [(r.kind, r.value) for r in scored.reasons if r.weight < 0] == [
@@ -163,3 +165,45 @@ def test_an_event_seen_as_one_article_keeps_its_weekdays():
     first = grouper.partial_fit(_features("a", STRIKE, weekdays=["2"]), 1, "A")
     grouper.partial_fit(_features("b", STRIKE, weekdays=["3"]), 2, "B")
     assert as_features(grouper.events_[first.event_id]).weekdays == {"2", "3"}
+
+
+BID = "pitcher contract offer year million agent winter club record talks"
+
+
+def test_another_doer_of_the_same_deed_is_a_look_alike_and_says_why():
+    grouper = OnlineGrouper()
+    first = grouper.partial_fit(_features("a", BID, ["Tomas Varga"], agents=["offer|gulls"]), 1,
+                                "A")
+    event = grouper.events_[first.event_id]
+    rival = grouper.score(_features("b", BID, ["Tomas Varga"], agents=["offer|owls"]), event)
+    same = grouper.score(_features("c", BID, ["Tomas Varga"], agents=["offer|gulls"]), event)
+    other_deed = grouper.score(_features("d", BID, ["Tomas Varga"], agents=["meet|owls"]), event)
+    unnamed = grouper.score(_features("e", BID, ["Tomas Varga"]), event)
+    penalty = GroupingConfig().agent_conflict
+    assert [(r.kind, r.value, r.weight) for r in rival.reasons if r.weight < 0] == [
+        ("agents_differ", "offer: owls", -penalty)]
+    assert math.isclose(same.score - rival.score, penalty, abs_tol=1e-4)
+    assert other_deed.score == same.score == unnamed.score  # another deed, or no doer: no cost
+
+
+def test_one_shared_doer_is_enough_and_agents_survive_a_merge():
+    grouper = OnlineGrouper()
+    first = grouper.partial_fit(_features("a", BID, agents=["offer|gulls"]), 1, "A")
+    grouper.partial_fit(_features("b", BID, agents=["offer|gulls", "offer|varga"]), 2, "B")
+    event = grouper.events_[first.event_id]
+    both = grouper.score(_features("c", BID, agents=["offer|varga", "offer|harbor"]), event)
+    assert not any(r.kind == "agents_differ" for r in both.reasons)
+    assert as_features(event).agents == {"offer|gulls", "offer|varga"}
+    assert event.state["agents"] == {"offer|gulls": 2, "offer|varga": 1}
+
+
+def test_named_agents_of_the_lead_become_keys_with_their_deed():
+    roles = (Role(role="agent", text="the Harbor Gulls", start=0, end=16, label="ORG",
+                  head="gulls", trigger="offer"),
+             Role(role="agent", text="team", start=20, end=24, head="team", trigger="offer"),
+             Role(role="patient", text="Tomas Varga", start=30, end=41, label="PERSON",
+                  head="varga", trigger="offer"))
+    article = Article(id="x", origin="test", text="x" * 50)
+    features = features_of(article, Analysis(article_id="x", roles=roles))
+    assert features.agents == {"offer|gulls"}  # a plain noun names no one; patients are not doers
+    assert features_of(article, Analysis(article_id="x")).agents == set()

@@ -35,11 +35,12 @@ class GroupingConfig:
     date_gap: float = 0.1
     years: float = 0.05
     year_conflict: float = 0.2
-    weekday_conflict: float = 0.3
+    weekday_conflict: float = 0.2
+    agent_conflict: float = 0.2
     threshold: float = 0.25
     max_gap_days: int = 90
     merge_threshold: float = 0.2
-    merge_max_size: int = 3  # 0 turns repairs off
+    merge_max_size: int = 4  # 0 turns repairs off
 
 
 @dataclass
@@ -171,6 +172,7 @@ class OnlineGrouper:
         total += self._years(features, state, reasons)
         total -= self._people_conflict(features, state, reasons)
         total -= self._weekday_conflict(features, state, reasons)
+        total -= self._agent_conflict(features, state, reasons)
         total -= self._date_penalty(features, record, reasons)
         reasons.sort(key=lambda r: -abs(r.weight))
         rounded = [Reason(kind=r.kind, value=r.value, weight=round(r.weight, 4)) for r in reasons]
@@ -217,6 +219,24 @@ class OnlineGrouper:
         names = ", ".join(DAY_NAMES[int(d) - 1] for d in sorted(features.weekdays))
         reasons.append(Reason(kind="weekdays_differ", value=names, weight=-penalty))
         return penalty
+
+    def _agent_conflict(self, features: ArticleFeatures, state: dict[str, Any],
+                        reasons: list[Reason]) -> float:
+        """Both sides name who did the same lead happening, and no one in common ("the Angels
+        offered" against "the Red Sox offered")."""
+        theirs = state.get("agents", {})
+        if not features.agents or not theirs or not self.config.agent_conflict:
+            return 0.0
+        for trigger in sorted({k.split("|")[0] for k in features.agents}):
+            mine = {k for k in features.agents if k.split("|")[0] == trigger}
+            named = [k for k in theirs if k.split("|")[0] == trigger]
+            if named and not mine.intersection(named):
+                penalty = self.config.agent_conflict
+                who = ", ".join(sorted(k.split("|", 1)[1] for k in mine))
+                reasons.append(Reason(kind="agents_differ", value=f"{trigger}: {who}",
+                                      weight=-penalty))
+                return penalty
+        return 0.0
 
     def _people_conflict(self, features: ArticleFeatures, state: dict[str, Any],
                          reasons: list[Reason]) -> float:
@@ -385,9 +405,10 @@ def _merge_features(state: dict[str, Any], features: ArticleFeatures) -> None:
     years = state.setdefault("years", {})
     for year in features.years:
         years[year] = years.get(year, 0) + 1
-    weekdays = state.setdefault("weekdays", {})
-    for day in features.weekdays:
-        weekdays[day] = weekdays.get(day, 0) + 1
+    for kind, keys in (("weekdays", features.weekdays), ("agents", features.agents)):
+        bucket = state.setdefault(kind, {})
+        for key in keys:
+            bucket[key] = bucket.get(key, 0) + 1
     state["n"] = state.get("n", 0) + 1
 
 
@@ -399,7 +420,7 @@ def _merge_states(state: dict[str, Any], other: dict[str, Any]) -> None:
     if len(terms) > MAX_EVENT_TERMS:
         kept = sorted(terms, key=lambda t: (-terms[t], t))[:MAX_EVENT_TERMS]
         state["terms"] = {t: round(terms[t], 5) for t in kept}
-    for kind in ("people", "places", "orgs", "quantities", "years", "weekdays"):
+    for kind in ("people", "places", "orgs", "quantities", "years", "weekdays", "agents"):
         bucket = state.setdefault(kind, {})
         for key, count in other.get(kind, {}).items():
             bucket[key] = bucket.get(key, 0) + count
@@ -420,7 +441,7 @@ def as_features(record: EventRecord) -> ArticleFeatures:
         orgs={k: k for k in state["orgs"]}, places={k: k for k in state["places"]},
         person_counts=dict(state["people"]), quantities=set(state["quantities"]),
         years=set(state.get("years", {})), date=record.start,
-        weekdays=set(state.get("weekdays", {})))
+        weekdays=set(state.get("weekdays", {})), agents=set(state.get("agents", {})))
 
 
 def _cosine(terms: dict[str, float], centroid: dict[str, float]) -> tuple[float, list[str]]:

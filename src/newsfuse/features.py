@@ -1,5 +1,5 @@
 """Grouping features of an article: weighted terms, people, organisations, places, numbers,
-years, weekdays and the event's day."""
+years, weekdays, the lead happening's arguments and the event's day."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from newsfuse.model import Analysis, Article
+from newsfuse.model import Analysis, Article, Role
 
 PERSON = "PERSON"
 ORG_LABELS = frozenset({"ORG", "NORP"})
@@ -46,6 +46,7 @@ class ArticleFeatures:
     years: set[str] = field(default_factory=set)
     date: str | None = None
     weekdays: set[str] = field(default_factory=set)  # ISO numbers, "7" for Sunday; undated only
+    agents: set[str] = field(default_factory=set)  # who did the lead happening: "offer|angels"
 
     def index_keys(self) -> set[str]:
         """Keys under which this article is looked up in the candidate index."""
@@ -85,7 +86,30 @@ def features_of(article: Article, analysis: Analysis) -> ArticleFeatures:
                            if not 1950 <= q.value <= 2099}  # years are dates, not counts
     if not article.published_date:  # a dated article's weekdays are resolved into its date
         features.weekdays = named_weekdays(analysis)
+    features.agents = lead_agents(analysis)
     return features
+
+
+def lead_agents(analysis: Analysis) -> set[str]:
+    """The named agents of the lead's happenings, each with its happening's word
+    ("offer|angels"): reports of one happening name the same doer of the same deed, a look-alike
+    names another ("the Angels offered" against "the Red Sox offered")."""
+    found = set()
+    for role in analysis.roles:
+        if role.role == "agent" and role.label and role.trigger:  # a plain noun names no one
+            key = role_key(role)
+            if key:
+                found.add(f"{role.trigger}|{key}")
+    return found
+
+
+def role_key(role: Role) -> str:
+    """The key of a happening's argument: a name's last word (the same surname or team name
+    however it is introduced: "the Boston Red Sox", "the Sox"), else "~" and its lemma."""
+    if role.label:
+        parts = entity_key(role.text).split()
+        return parts[-1] if parts else ""
+    return f"~{role.head}" if role.head else ""
 
 
 def named_weekdays(analysis: Analysis) -> set[str]:

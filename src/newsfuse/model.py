@@ -226,6 +226,20 @@ class Fact(Frozen):
     note: str = ""
 
 
+class Role(Frozen):
+    """One argument of an article's lead happening, for grouping: who did it ("agent"), to whom
+    or what ("patient"), or how big ("size"). Added after stores were first written: analyses
+    stored before it carry none (`Analysis.roles` defaults to empty) and still load."""
+
+    role: str  # "agent" | "patient" | "size"
+    text: str  # the argument's words, text[start:end] (an entity, a noun, or a number)
+    start: int
+    end: int
+    label: str = ""  # its entity label (PERSON, ORG, MONEY, ...); "PROPN" for an untyped name
+    head: str = ""  # the lower-cased lemma of its head word
+    trigger: str = ""  # the lower-cased lemma of the happening's word ("offer", "hit")
+
+
 class Analysis(Frozen):
     """Everything the per-article NLP pass found in one article."""
 
@@ -242,6 +256,7 @@ class Analysis(Frozen):
     event_type: EventType | None = None
     happenings: tuple[Happening, ...] = ()
     signature: tuple[int, ...] = ()
+    roles: tuple[Role, ...] = ()  # optional: empty in stores written before roles existed
 
 
 class Reason(Frozen):

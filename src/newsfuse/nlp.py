@@ -18,6 +18,7 @@ from newsfuse.extract.happenings import find_happenings
 from newsfuse.extract.kinds import event_type_from_hits, trigger_hits
 from newsfuse.extract.places import find_places
 from newsfuse.extract.quotes import find_quotes
+from newsfuse.extract.roles import find_roles
 from newsfuse.extract.times import find_times
 from newsfuse.model import Analysis, Entity, Quantity, Sentence
 
@@ -119,10 +120,10 @@ def analysis_of(article_id: str, doc: Any, text: str, title: Any = None,
                     terms=_terms(doc, title), quantities=tuple(_quantities(doc)),
                     times=times, places=places, actors=actors,
                     quotes=tuple(run(find_quotes, text, doc, actors)),
-                    claims=tuple(run(find_claims, text, doc, times)),
+                    claims=tuple(run(find_claims, text, doc, times, published)),
                     event_type=run(event_type_from_hits, text, hits) or None,
                     happenings=tuple(run(find_happenings, text, doc, times, published, hits)),
-                    signature=signature(text))
+                    signature=signature(text), roles=tuple(run(find_roles, text, doc)))
 
 
 def _extractor(article_id: str, extract: Callable[..., Any], *args: Any) -> Any:
@@ -215,4 +216,4 @@ class NlpStage:
     requires: ClassVar[frozenset[str]] = frozenset({"text"})
     provides: ClassVar[frozenset[str]] = frozenset(
         {"sentences", "entities", "terms", "quantities", "signature", "times", "places", "actors",
-         "quotes", "claims", "event_type", "happenings"})
+         "quotes", "claims", "event_type", "happenings", "roles"})
