@@ -197,3 +197,32 @@ def test_a_merge_moves_articles_deletes_the_event_and_is_recorded(tmp_path):
     explained = run_cli("explain", moved[0], "--db", str(tmp_path / "merge.db"))
     assert explained.returncode == 0
     assert f"then {small.id} was merged into {large.id}" in explained.stdout
+
+
+_NEAR_COPY = ("The council of Vardholm voted on Tuesday to close the old iron bridge over the "
+              "Lessa river after engineers found deep cracks in two of its piers. Traffic will "
+              "move to the ferry at Osterby until a temporary crossing opens in the spring, the "
+              "mayor, Hanne Rolvik, told reporters outside the town hall. Shop owners on the "
+              "east bank said the closure would cost them customers, and a petition asking for "
+              "a footbridge had gathered more than four hundred names by the evening. The "
+              "engineers' report, published in full on the council website, said the piers had "
+              "been weakened by years of high water and that repairs would take at least a year.")
+
+
+def _near_copies(folder, names: dict[str, str]) -> None:
+    for name, change in names.items():
+        text = _NEAR_COPY.replace("Tuesday", change)  # one word apart: another hash, same bands
+        (folder / f"{name}.jsonl").write_text(json.dumps({"id": name, "text": text}) + "\n")
+
+
+def test_near_copies_in_one_batch_and_in_a_later_run_point_at_the_first(store, tmp_path):
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    _near_copies(first, {"n1": "Tuesday", "n2": "Monday"})  # the same batch
+    _near_copies(later, {"n3": "Friday"})  # matched through the stored band keys
+    report = ingest([first], store)
+    assert report.duplicates == 1
+    assert ingest([later], store).duplicates == 1
+    assert [store.get_article(a).duplicate_of for a in ("n1", "n2", "n3")] == [None, "n1", "n1"]
+    assert len({store.assignment(a).event_id for a in ("n1", "n2", "n3")}) == 1

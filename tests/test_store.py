@@ -276,6 +276,28 @@ def test_band_lookups_and_signatures_round_trip(db):
     assert sigs["a1"] == tuple((7919 + i * 104729) % 4_294_967_295 for i in range(8))
 
 
+def test_band_lookups_take_more_pairs_than_one_query_holds(db):
+    db.write_batch(batch_of(*range(1, 41)))
+    # Every stored pair twice, unsorted, with pairs that match nothing: 80 (band, key) pairs.
+    pairs = [(n % 4, (1 << 62) + n) for n in range(40, 0, -1)]
+    pairs += [((n + 1) % 4, (1 << 62) + n) for n in range(1, 41)] + pairs
+    assert db.band_matches(pairs) == sorted(f"a{n}" for n in range(1, 41))
+    assert db.band_matches([(0, (1 << 62) + 40), (0, (1 << 62) + 40)]) == ["a40"]
+
+
+def test_a_merge_in_the_batch_that_writes_the_moved_articles_moves_them_too(db):
+    db.write_batch(batch_of(1, event_id="e-big"))
+    late = batch_of(2, 3, event_id="e-small")
+    late.events.append(event("e-big", 1, 3, n=3))
+    late.changes = [EventChange(kind="merge", event_id="e-big", other_id="e-small", score=0.5,
+                                reasons=(), article_ids=("a2", "a3"), at_seq=4)]
+    late.removed_events = ["e-small"]
+    db.write_batch(late)
+    assert [a.id for a in db.articles("e-big")] == ["a1", "a2", "a3"]
+    assert {db.assignment(f"a{n}").event_id for n in (1, 2, 3)} == {"e-big"}
+    assert [e.id for e in db.events()] == ["e-big"]
+
+
 def test_a_merge_moves_articles_deletes_the_event_and_is_recorded(db):
     db.write_batch(batch_of(1, 2, event_id="e-big"))
     db.write_batch(batch_of(3, event_id="e-small"))

@@ -253,6 +253,7 @@ class Runner:
         """Dedupe and group one analysed batch into what the store must write."""
         out = Batch()
         local_events: dict[str, str] = {}
+        local_keys: dict[str, set[tuple[int, int]]] = {}  # band keys of the batch's articles
         for item, analysis in zip(batch, analyses, strict=True):
             article = item.article
             if isinstance(analysis, str):
@@ -261,7 +262,8 @@ class Runner:
                                                 article_id=article.id))
                 self.report.rejected.append(out.rejections[-1])
                 continue
-            original = self._original(article, analysis, out)
+            keys = dedupe.band_keys(analysis.signature)
+            original = self._original(article, analysis, out, set(keys), local_keys)
             if original:
                 article = article.model_copy(update={"duplicate_of": original})
                 self.report.duplicates += 1
@@ -277,7 +279,8 @@ class Runner:
             out.articles.append(article)
             out.analyses.append(analysis)
             out.assignments.append(assignment)
-            out.bands.extend((b, k, article.id) for b, k in dedupe.band_keys(analysis.signature))
+            out.bands.extend((b, k, article.id) for b, k in keys)
+            local_keys[article.id] = set(keys)
             out.raw_hashes[article.id] = item.raw_hash
             if article.source:
                 out.line_keys.setdefault(article.source, []).extend(sorted(item.line_keys))
@@ -285,18 +288,22 @@ class Runner:
         out.events = self.grouper.take_dirty()
         return out
 
-    def _original(self, article: Article, analysis: Analysis, out: Batch) -> str | None:
-        """The earliest stored or batched article this one copies, if any."""
+    def _original(self, article: Article, analysis: Analysis, out: Batch,
+                  keys: set[tuple[int, int]], local_keys: dict[str, set[tuple[int, int]]],
+                  ) -> str | None:
+        """The earliest stored or batched article this one copies, if any.
+
+        `keys` are the article's band keys, `local_keys` those of the batch's earlier articles.
+        """
         for earlier in out.articles:
             if earlier.content_hash == article.content_hash:
                 return earlier.duplicate_of or earlier.id
         exact = self.store.article_by_hash(article.content_hash)
         if exact is not None:
             return exact.duplicate_of or exact.id
-        keys = set(dedupe.band_keys(analysis.signature))
         matches = dict(self.store.signatures(self.store.band_matches(keys)))
         matches.update({a.id: n.signature for a, n in zip(out.articles, out.analyses, strict=True)
-                        if keys & set(dedupe.band_keys(n.signature))})
+                        if keys & local_keys[a.id]})
         best = [(dedupe.similarity(analysis.signature, sig), aid) for aid, sig in matches.items()]
         close = sorted(aid for score, aid in best if score >= dedupe.NEAR_DUPLICATE)
         if not close:

@@ -13,6 +13,8 @@ from newsfuse.errors import MigrationError, StoreError
 from newsfuse.store import schema
 from newsfuse.store.sql import SqlStore, _article, _event
 
+CACHE_KIB = 64 * 1024  # page cache per connection, in KiB
+
 __all__ = ["_ARTICLE_COLUMNS", "SQLiteStore", "_article", "_event", "migrations"]
 
 # Raw-SQL column list for readers that query the sqlite3 connection directly (the web desk).
@@ -54,6 +56,9 @@ class SQLiteStore(SqlStore):
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=OFF")
+        # The default 2 MB page cache stops holding the dedupe band and source-line indexes after
+        # a few thousand articles; every batch's random-key inserts and lookups then re-read pages.
+        self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
 
     def _connect(self) -> Connection:
         return wrap(self.conn)
