@@ -6,12 +6,12 @@ import math
 
 from newsfuse.cluster import GroupingConfig, OnlineGrouper, as_features, regroup
 from newsfuse.extract.times import find_times
-from newsfuse.features import ArticleFeatures, entity_key, features_of, person_key
+from newsfuse.features import ArticleFeatures, entity_key, features_of, person_key, title_terms
 from newsfuse.model import Analysis, Article, Role
 
 
 def _features(article_id: str, words: str, people=(), places=(), years=(), quantities=(),
-              date=None, weekdays=(), agents=()) -> ArticleFeatures:
+              date=None, weekdays=(), agents=(), title="") -> ArticleFeatures:
     terms = dict.fromkeys(words.split(), 1.0)
     norm = math.sqrt(len(terms))
     people_map = {person_key(p): p for p in people}
@@ -19,7 +19,7 @@ def _features(article_id: str, words: str, people=(), places=(), years=(), quant
                            people=people_map, person_counts=dict.fromkeys(people_map, 2),
                            places={entity_key(p): p for p in places}, years=set(years),
                            quantities=set(quantities), date=date, weekdays=set(weekdays),
-                           agents=set(agents))
+                           agents=set(agents), title_terms=title_terms(title))
 
 
 STRIKE = "strike depot drone militia fuel fire governor ministry kessel"
@@ -207,3 +207,44 @@ def test_named_agents_of_the_lead_become_keys_with_their_deed():
     features = features_of(article, Analysis(article_id="x", roles=roles))
     assert features.agents == {"offer|gulls"}  # a plain noun names no one; patients are not doers
     assert features_of(article, Analysis(article_id="x")).agents == set()
+
+
+def test_headline_terms_keep_uncommon_words_in_a_crude_singular():
+    found = title_terms("Top Female Bankers Send Rebuke to the Regulator's Board")
+    assert found == {"banker", "rebuke", "regulator", "female"}  # "the", "send", "board" common
+    assert title_terms(None) == set() and title_terms("") == set()
+
+
+GALE = "storm gale coast flood warning evacuation river levee rainfall"
+
+
+def test_dated_reports_sharing_headline_words_score_higher_and_say_why():
+    grouper = OnlineGrouper()
+    first = grouper.partial_fit(_features("a", GALE, date="2025-11-02",
+                                          title="Gale floods Dunmarrow levee"), 1, "A")
+    event = grouper.events_[first.event_id]
+    same = grouper.score(_features("b", GALE, date="2025-11-02",
+                                   title="Dunmarrow levee breaks in gale"), event)
+    plain = grouper.score(_features("c", GALE, date="2025-11-02", title="Weather update"), event)
+    bonus = [r for r in same.reasons if r.kind == "titles"]
+    assert bonus and "dunmarrow" in bonus[0].value and "levee" in bonus[0].value
+    assert math.isclose(same.score - plain.score, bonus[0].weight, abs_tol=1e-4)
+    assert 0 < bonus[0].weight <= GroupingConfig().titles
+    # undated sets (no publication date) are compared without headlines
+    undated = grouper.score(_features("d", GALE, title="Dunmarrow levee breaks in gale"), event)
+    assert not any(r.kind == "titles" for r in undated.reasons)
+    assert as_features(event).title_terms == title_terms("Gale floods Dunmarrow levee")
+
+
+def test_the_date_penalty_is_whole_after_date_gap_days():
+    config = GroupingConfig()
+    grouper = OnlineGrouper(config)
+    first = grouper.partial_fit(_features("a", GALE, date="2025-11-02"), 1, "A")
+    event = grouper.events_[first.event_id]
+    near = grouper.score(_features("b", GALE, date="2025-11-03"), event)
+    mid = grouper.score(_features("c", GALE, date="2025-11-12"), event)
+    far = grouper.score(_features("d", GALE, date="2025-12-20"), event)
+    assert not any(r.kind == "date_gap" for r in near.reasons)
+    assert math.isclose(near.score - mid.score, config.date_gap * 10 / config.date_gap_days,
+                        abs_tol=1e-4)
+    assert math.isclose(near.score - far.score, config.date_gap, abs_tol=1e-4)

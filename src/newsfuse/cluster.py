@@ -32,7 +32,9 @@ class GroupingConfig:
     numbers: float = 0.05
     people_conflict: float = 0.3
     number_conflict: float = 0.05
-    date_gap: float = 0.1
+    date_gap: float = 0.2
+    date_gap_days: int = 20  # the date penalty is whole from this many days outside the event
+    titles: float = 0.1
     years: float = 0.05
     year_conflict: float = 0.2
     weekday_conflict: float = 0.2
@@ -168,6 +170,7 @@ class OnlineGrouper:
             if shared:
                 names = [mine[k] for k in shared]
                 reasons.append(Reason(kind=kind, value=", ".join(names), weight=weight * overlap))
+        total += self._titles(features, state, reasons)
         total += self._numbers(features, state, reasons)
         total += self._years(features, state, reasons)
         total -= self._people_conflict(features, state, reasons)
@@ -193,6 +196,21 @@ class OnlineGrouper:
             reasons.append(Reason(kind="numbers_differ", value=", ".join(conflicts),
                                   weight=-penalty))
         return value - penalty
+
+    def _titles(self, features: ArticleFeatures, state: dict[str, Any],
+                reasons: list[Reason]) -> float:
+        """Dated news only: the rarity-weighted share of the headline's uncommon words that the
+        event's headlines use too (undated sets such as ECB+ carry no headlines)."""
+        theirs = state.get("titles", {})
+        if not self.config.titles or not features.date or not features.title_terms or not theirs:
+            return 0.0
+        shared = sorted(w for w in features.title_terms if w in theirs)
+        whole = sum(rarity(w) for w in features.title_terms)
+        if not shared or not whole:
+            return 0.0
+        value = self.config.titles * sum(rarity(w) for w in shared) / whole
+        reasons.append(Reason(kind="titles", value=", ".join(shared), weight=value))
+        return value
 
     def _years(self, features: ArticleFeatures, state: dict[str, Any],
                reasons: list[Reason]) -> float:
@@ -260,7 +278,7 @@ class OnlineGrouper:
         gap = _gap_days(features.date, record.start, record.end)
         if gap <= 1:
             return 0.0
-        penalty = self.config.date_gap * min(1.0, gap / self.config.max_gap_days)
+        penalty = self.config.date_gap * min(1.0, gap / self.config.date_gap_days)
         reasons.append(Reason(kind="date_gap", value=f"{gap} days", weight=-penalty))
         return penalty
 
@@ -405,7 +423,8 @@ def _merge_features(state: dict[str, Any], features: ArticleFeatures) -> None:
     years = state.setdefault("years", {})
     for year in features.years:
         years[year] = years.get(year, 0) + 1
-    for kind, keys in (("weekdays", features.weekdays), ("agents", features.agents)):
+    for kind, keys in (("weekdays", features.weekdays), ("agents", features.agents),
+                       ("titles", features.title_terms)):
         bucket = state.setdefault(kind, {})
         for key in keys:
             bucket[key] = bucket.get(key, 0) + 1
@@ -420,7 +439,8 @@ def _merge_states(state: dict[str, Any], other: dict[str, Any]) -> None:
     if len(terms) > MAX_EVENT_TERMS:
         kept = sorted(terms, key=lambda t: (-terms[t], t))[:MAX_EVENT_TERMS]
         state["terms"] = {t: round(terms[t], 5) for t in kept}
-    for kind in ("people", "places", "orgs", "quantities", "years", "weekdays", "agents"):
+    for kind in ("people", "places", "orgs", "quantities", "years", "weekdays", "agents",
+                 "titles"):
         bucket = state.setdefault(kind, {})
         for key, count in other.get(kind, {}).items():
             bucket[key] = bucket.get(key, 0) + count
@@ -441,7 +461,8 @@ def as_features(record: EventRecord) -> ArticleFeatures:
         orgs={k: k for k in state["orgs"]}, places={k: k for k in state["places"]},
         person_counts=dict(state["people"]), quantities=set(state["quantities"]),
         years=set(state.get("years", {})), date=record.start,
-        weekdays=set(state.get("weekdays", {})), agents=set(state.get("agents", {})))
+        weekdays=set(state.get("weekdays", {})), agents=set(state.get("agents", {})),
+        title_terms=set(state.get("titles", {})))
 
 
 def _cosine(terms: dict[str, float], centroid: dict[str, float]) -> tuple[float, list[str]]:

@@ -22,6 +22,8 @@ _NON_WORD = re.compile(r"[^\w\s-]")
 EVENT_DAY_REACH = 30  # a main happening further back than this is background, not the event
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _WEEKDAY = re.compile(r"^XXXX-WXX-([1-7])$")  # a weekday that no publication date resolved
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+TITLE_RARITY = 3.0  # headline words at least this rare count ("the", "after" and "says" do not)
 
 
 @lru_cache(maxsize=200_000)
@@ -47,6 +49,7 @@ class ArticleFeatures:
     date: str | None = None
     weekdays: set[str] = field(default_factory=set)  # ISO numbers, "7" for Sunday; undated only
     agents: set[str] = field(default_factory=set)  # who did the lead happening: "offer|angels"
+    title_terms: set[str] = field(default_factory=set)  # the headline's uncommon words
 
     def index_keys(self) -> set[str]:
         """Keys under which this article is looked up in the candidate index."""
@@ -87,7 +90,26 @@ def features_of(article: Article, analysis: Analysis) -> ArticleFeatures:
     if not article.published_date:  # a dated article's weekdays are resolved into its date
         features.weekdays = named_weekdays(analysis)
     features.agents = lead_agents(analysis)
+    features.title_terms = title_terms(article.title)
     return features
+
+
+def title_terms(title: str | None) -> set[str]:
+    """The headline's uncommon words, folded to a crude singular ("Execs" -> "exec").
+
+    Headlines of one story share their rare words ("female music execs", "Equifax breach");
+    the headline is read as written, since the analysis keeps no per-headline lemmas.
+    """
+    found = set()
+    for word in _TITLE_WORD.findall(title or ""):
+        word = word.casefold().strip("'-")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        if len(word) > 2 and rarity(word) >= TITLE_RARITY:
+            found.add(word)
+    return found
 
 
 def lead_agents(analysis: Analysis) -> set[str]:
