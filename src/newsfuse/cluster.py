@@ -45,6 +45,18 @@ class GroupingConfig:
     merge_max_size: int = 4  # 0 turns repairs off
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What scoring reads from an event's whole state, computed once per change of that state:
+    scoring an article against an event then costs what the article has, not what the event
+    has gathered (large open events made every candidate score slower as a stream went on)."""
+
+    norm: float  # length of the term centroid
+    weights: dict[str, float]  # rarity weight of all people, places and orgs keys
+    nouns: frozenset[str]  # what the event's numbers count
+    leading: frozenset[str]  # people named often enough to be the event's own
+
+
 @dataclass
 class Scored:
     """One candidate event's score for an article, with the parts that made it."""
@@ -72,6 +84,7 @@ class OnlineGrouper:
         self.changes_: list[EventChange] = []
         self.removed_: list[str] = []
         self.touched_: set[str] = set()  # events grown since the last repair
+        self.summaries_: dict[str, Summary] = {}
 
     def load(self, records: list[EventRecord]) -> OnlineGrouper:
         """Resume from stored events."""
@@ -158,22 +171,23 @@ class OnlineGrouper:
     def score(self, features: ArticleFeatures, record: EventRecord) -> Scored:
         """The match score of an article against one event, with its reasons."""
         state, cfg = record.state, self.config
+        summary = self._summary(record)
         reasons: list[Reason] = []
-        text, shared_terms = _cosine(features.terms, state["terms"])
+        text, shared_terms = _cosine(features.terms, state["terms"], summary.norm)
         total = cfg.text * text
         reasons.append(Reason(kind="terms", value=", ".join(shared_terms), weight=cfg.text * text))
         for kind, weight, mine in (("people", cfg.people, features.people),
                                    ("places", cfg.places, features.places),
                                    ("orgs", cfg.orgs, features.orgs)):
-            overlap, shared = _overlap(mine, state[kind])
+            overlap, shared = _overlap(mine, state[kind], summary.weights[kind])
             total += weight * overlap
             if shared:
                 names = [mine[k] for k in shared]
                 reasons.append(Reason(kind=kind, value=", ".join(names), weight=weight * overlap))
         total += self._titles(features, state, reasons)
-        total += self._numbers(features, state, reasons)
+        total += self._numbers(features, state, summary, reasons)
         total += self._years(features, state, reasons)
-        total -= self._people_conflict(features, state, reasons)
+        total -= self._people_conflict(features, state, summary, reasons)
         total -= self._weekday_conflict(features, state, reasons)
         total -= self._agent_conflict(features, state, reasons)
         total -= self._date_penalty(features, record, reasons)
@@ -181,11 +195,25 @@ class OnlineGrouper:
         rounded = [Reason(kind=r.kind, value=r.value, weight=round(r.weight, 4)) for r in reasons]
         return Scored(record.id, total, rounded[:6])
 
-    def _numbers(self, features: ArticleFeatures, state: dict[str, Any],
+    def _summary(self, record: EventRecord) -> Summary:
+        """The event's summary, made again after each change of its state (see `_index`)."""
+        found = self.summaries_.get(record.id)
+        if found is None:
+            state = record.state
+            found = Summary(
+                norm=math.sqrt(sum(w * w for w in state["terms"].values())),
+                weights={kind: _weight(state[kind]) for kind in ("people", "places", "orgs")},
+                nouns=frozenset(q.split(":")[0] for q in state["quantities"]),
+                leading=frozenset(k for k, c in state["people"].items()
+                                  if c >= 2 * max(1, state["n"]) ** 0.5))
+            self.summaries_[record.id] = found
+        return found
+
+    def _numbers(self, features: ArticleFeatures, state: dict[str, Any], summary: Summary,
                  reasons: list[Reason]) -> float:
         theirs = state["quantities"]
         shared = sorted(q for q in features.quantities if q in theirs)
-        nouns = {q.split(":")[0] for q in theirs}
+        nouns = summary.nouns
         conflicts = sorted(q for q in features.quantities
                            if q not in theirs and q.split(":")[0] in nouns)
         value = self.config.numbers * min(1.0, len(shared) / 2)
@@ -257,11 +285,11 @@ class OnlineGrouper:
         return 0.0
 
     def _people_conflict(self, features: ArticleFeatures, state: dict[str, Any],
-                         reasons: list[Reason]) -> float:
+                         summary: Summary, reasons: list[Reason]) -> float:
         """Each side's leading people (named twice or more) are absent from the other side."""
         mine = {k for k, c in features.person_counts.items() if c >= 2}
-        theirs = {k for k, c in state["people"].items() if c >= 2 * max(1, state["n"]) ** 0.5}
-        newcomers = mine - set(state["people"])
+        theirs = set(summary.leading)
+        newcomers = {k for k in mine if k not in state["people"]}
         missing = theirs - set(features.people)
         if not newcomers or not missing:
             return 0.0
@@ -310,6 +338,8 @@ class OnlineGrouper:
         self.touched_.add(record.id)
 
     def _index(self, record: EventRecord) -> None:
+        """Index the event's keys; its state changed (or is new), so its summary is stale."""
+        self.summaries_.pop(record.id, None)
         state = record.state
         keys = {f"p:{k}" for k in state["people"]} | {f"o:{k}" for k in state["orgs"]}
         keys |= {f"g:{k}" for k in state["places"]}
@@ -384,6 +414,7 @@ class OnlineGrouper:
 
     def _forget(self, event_id: str) -> None:
         """Drop an event from memory and from the candidate index."""
+        self.summaries_.pop(event_id, None)
         for key in self.keys_.pop(event_id, ()):
             postings = self.index_.get(key)
             if postings is not None:
@@ -465,8 +496,8 @@ def as_features(record: EventRecord) -> ArticleFeatures:
         title_terms=set(state.get("titles", {})))
 
 
-def _cosine(terms: dict[str, float], centroid: dict[str, float]) -> tuple[float, list[str]]:
-    norm = math.sqrt(sum(w * w for w in centroid.values()))
+def _cosine(terms: dict[str, float], centroid: dict[str, float],
+            norm: float) -> tuple[float, list[str]]:
     if not norm:
         return 0.0, []
     products = {t: w * centroid[t] for t, w in terms.items() if t in centroid}
@@ -474,12 +505,13 @@ def _cosine(terms: dict[str, float], centroid: dict[str, float]) -> tuple[float,
     return sum(products.values()) / norm, top
 
 
-def _overlap(mine: dict[str, str], theirs: dict[str, int]) -> tuple[float, list[str]]:
+def _overlap(mine: dict[str, str], theirs: dict[str, int],
+             their_weight: float) -> tuple[float, list[str]]:
     """Rarity-weighted share of the smaller side's keys found on the other side."""
     if not mine or not theirs:
         return 0.0, []
     shared = sorted(k for k in mine if k in theirs)
-    smaller = min(_weight(mine), _weight(theirs))
+    smaller = min(_weight(mine), their_weight)
     return (_weight(shared) / smaller if smaller else 0.0), shared
 
 
