@@ -419,7 +419,7 @@ class Run:
 
 
 def ingest_stream(shards: list[Path], folder: Path, workers: int | None,
-                  url: str | None = None) -> Run:
+                  url: str | None = None, engine: str = "processes") -> Run:
     """Ingest the shards into a new store (SQLite in the folder, or the empty PostgreSQL
     database at `url`) with stage clocks and memory probes."""
     from newsfuse import nlp, pipeline
@@ -428,8 +428,9 @@ def ingest_stream(shards: list[Path], folder: Path, workers: int | None,
     from newsfuse.store import open_store
 
     clock, probe = Clock(), Probe()
-    store = open_store(url or str(folder / "scale.db"))
-    settings = PipelineSettings() if workers is None else PipelineSettings(workers=workers)
+    store = open_store(url or str(folder / f"scale-{engine}.db"))
+    settings = PipelineSettings(engine=engine) if workers is None else PipelineSettings(
+        workers=workers, engine=engine)
     store.write_batch = clock.wrap("write", store.write_batch)  # type: ignore[method-assign]
     patches = [(pipeline, "read_inputs", clock.wrap_iter("read", read_inputs)),
                (Runner, "_prepare", clock.wrap("clean", Runner._prepare)),
@@ -459,7 +460,7 @@ def ingest_stream(shards: list[Path], folder: Path, workers: int | None,
                worker_cpu=_cpu(children_after) - _cpu(children_before),
                driver_peak_kb=self_after.ru_maxrss, children_peak_kb=children_after.ru_maxrss,
                store_bytes=(sum(size for _, size in tables) if url else
-                            sum(p.stat().st_size for p in folder.glob("scale.db*"))),
+                            sum(p.stat().st_size for p in folder.glob(f"scale-{engine}.db*"))),
                tables=tables, backend="PostgreSQL (tables + indexes)" if url else "SQLite")
 
 
@@ -573,6 +574,26 @@ def print_reference(sample: list[str], workers: int, rate: float, cpu_rate: floa
               f"{200_000 / per_s / 3600:.1f} h ({per_s * 86400:,.0f} articles/day)")
 
 
+def print_ray(pool: Run, ray: Run, folder: Path) -> None:
+    """Ray against the process pool on the same stream: rates, overhead, and equal results."""
+    from newsfuse.export import build_document
+    from newsfuse.store import open_store
+
+    documents = []
+    for engine in ("processes", "ray"):
+        store = open_store(str(folder / f"scale-{engine}.db"))
+        try:
+            documents.append(json.dumps(build_document(store), sort_keys=True, default=str))
+        finally:
+            store.close()
+    pool_rate, ray_rate = pool.stored / pool.seconds, ray.stored / ray.seconds
+    print(f"--engine ray (local Ray, actors holding the model): {ray.stored:,} articles in "
+          f"{ray.seconds:.1f} s wall = {ray_rate:.2f} articles/s; process pool {pool_rate:.2f}/s "
+          f"on the same stream; overhead {ray.seconds / pool.seconds - 1:+.1%} of wall time "
+          f"(Ray start-up included); exports identical: "
+          f"{'yes' if documents[0] == documents[1] else 'NO'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=200_000)
@@ -584,6 +605,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db", default=None,
                         help="an EMPTY PostgreSQL database URL to ingest into instead of SQLite")
+    parser.add_argument("--engine", choices=("processes", "ray"), default="processes",
+                        help="ray: the same stream also through `--engine ray` (local Ray, the "
+                             "same number of workers), and its overhead against the pool")
     args = parser.parse_args()
     if not DATA.is_dir():
         sys.exit(f"evaluation data not found at {DATA}")
@@ -605,6 +629,9 @@ def main() -> None:
               f"({written.words / args.articles:.0f} per article) in {written.seconds:.1f} s "
               "(bench overhead, not timed below)")
         run = ingest_stream(written.shards, folder, args.workers, args.db)
+        if args.engine == "ray":
+            ray_run = ingest_stream(written.shards, folder, args.workers, engine="ray")
+            print_ray(run, ray_run, folder)
     cpu_rate = print_run(run, written, workers)
     print_reference(written.sample, workers, run.stored / run.seconds, cpu_rate)
     print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
