@@ -415,9 +415,11 @@ def _status(predicate: str, items: list[_Item]) -> tuple[str, str]:
         return "agreed", ""
     if predicate != "date" and all(_is_update(a, b) for a, b in clashes):
         return "update", "a later report gives a larger figure"
-    wordings = {(i.claim.value or i.claim.text).lower(): i.claim.value or i.claim.text
-                for i in sorted(items, key=lambda i: i.claim.value or i.claim.text, reverse=True)}
-    values = [wordings[key] for key in sorted(wordings)]  # "Three" and "three" are one value
+    # one wording per range: "Three", "three" and "3" are one value, named once
+    wordings: dict[tuple[float | None, float | None], str] = {}
+    for item in sorted(items, key=lambda i: (i.claim.value or i.claim.text).lower()):
+        wordings.setdefault((item.claim.low, item.claim.high), item.claim.value or item.claim.text)
+    values = sorted(wordings.values(), key=str.lower)
     return "disputed", "best estimates differ: " + " vs ".join(values)
 
 
