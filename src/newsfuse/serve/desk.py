@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from newsfuse import __version__
 from newsfuse.errors import UsageError
@@ -21,6 +21,7 @@ from newsfuse.serve.index import EventIndex, EventQuery
 from newsfuse.serve.stores import EventView, ReadOnlyStore, StorePool, build_event_view
 
 CACHE_SIZE = 256
+T = TypeVar("T")
 MAX_POSTED_ARTICLES = 500
 
 
@@ -44,6 +45,32 @@ def code_stamp() -> str:
     return digest.hexdigest()
 
 
+class Recent(Generic[T]):
+    """The last `size` values used, by key (thread-safe): an event's view or page, keyed by what
+    changes when the event does."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, int, int], T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, int]) -> T | None:
+        """The value kept under `key`, if any (it becomes the most recent)."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, int, int], value: T) -> T:
+        """Keep `value` under `key`, dropping the least recent beyond the size; returns it."""
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
 class Desk:
     """Everything the pages read, over a read-only store and the event index."""
 
@@ -56,9 +83,8 @@ class Desk:
         self.render = render
         self.pool = StorePool(db)
         self.index = EventIndex(self.pool, render, Path(index) if index else None, code_stamp())
-        self._cache: OrderedDict[tuple[str, int, int], EventView] = OrderedDict()
-        self._pages: OrderedDict[tuple[str, int, int], str] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._cache: Recent[EventView] = Recent(CACHE_SIZE)
+        self._pages: Recent[str] = Recent(CACHE_SIZE)
         self._write_lock = threading.Lock()
         self.index.refresh()
 
@@ -105,18 +131,12 @@ class Desk:
         store = self.store()
         record = store.find_event(event_id)
         key = (record.id, record.last_seq, record.n_articles)
-        with self._cache_lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         view = (self.index.view(record.id, record.last_seq, record.n_articles)
                 or build_event_view(record, store))
-        with self._cache_lock:
-            self._cache[key] = view
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return view
+        return self._cache.put(key, view)
 
     def event_html(self, event_id: str) -> str:
         """The event's HTML page: rendered at indexing time, else now (and kept a while)."""
@@ -124,18 +144,12 @@ class Desk:
             raise UsageError("this desk was built without a page renderer.")
         record = self.store().find_event(event_id)
         key = (record.id, record.last_seq, record.n_articles)
-        with self._cache_lock:
-            cached = self._pages.get(key)
-            if cached is not None:
-                self._pages.move_to_end(key)
-                return cached
+        cached = self._pages.get(key)
+        if cached is not None:
+            return cached
         page = self.index.page(*key)
         if page is None:
-            page = self.render(self.event(record.id))
-            with self._cache_lock:
-                self._pages[key] = page
-                while len(self._pages) > CACHE_SIZE:
-                    self._pages.popitem(last=False)
+            page = self._pages.put(key, self.render(self.event(record.id)))
         return page
 
     def successor(self, event_id: str) -> str | None:
