@@ -288,7 +288,7 @@ class OnlineGrouper:
                          summary: Summary, reasons: list[Reason]) -> float:
         """Each side's leading people (named twice or more) are absent from the other side."""
         mine = {k for k, c in features.person_counts.items() if c >= 2}
-        theirs = set(summary.leading)
+        theirs = summary.leading
         newcomers = {k for k in mine if k not in state["people"]}
         missing = theirs - set(features.people)
         if not newcomers or not missing:

@@ -93,15 +93,15 @@ def caption_like(text: str, start: int) -> bool:
 
 # Triggers ---------------------------------------------------------------------------------------
 
-def _tokens(doc: Any, _text: str, start: int, end: int) -> list[Any]:
+def _tokens(doc: Any, start: int, end: int) -> list[Any]:
     if doc is None:  # find_happenings drops a doc that is not of this text
         return []
     span = doc.char_span(start, end, alignment_mode="expand")
     return list(span) if span is not None else []
 
 
-def _past_verbs(doc: Any, text: str, sentence: tuple[int, int]) -> list[Any]:
-    return [t for t in _tokens(doc, text, *sentence)
+def _past_verbs(doc: Any, sentence: tuple[int, int]) -> list[Any]:
+    return [t for t in _tokens(doc, *sentence)
             if t.pos_ in ("VERB", "AUX") and t.tag_ in _PAST_TAGS and t.dep_ != "aux"
             and t.lemma_.lower() not in ("be", "have")]
 
@@ -120,14 +120,14 @@ def _argument_hit(node: Any, by_start: dict[int, TriggerHit]) -> TriggerHit | No
     return None
 
 
-def _attach(time: TimeExpr, hits: list[TriggerHit], verbs: list[Any], doc: Any,
-            text: str) -> tuple[tuple[int, int] | None, TriggerHit | None, bool]:
+def _attach(time: TimeExpr, hits: list[TriggerHit], verbs: list[Any],
+            doc: Any) -> tuple[tuple[int, int] | None, TriggerHit | None, bool]:
     """The trigger a date belongs to: the first event word (or verb taking one) or past verb up
     its parse path, else the nearest event word of its sentence, else the nearest past verb that
     is not speech."""
     by_start = {h.start: h for h in hits}
     verb_starts = {v.idx for v in verbs}
-    for token in _tokens(doc, text, time.start, time.end)[-1:]:
+    for token in _tokens(doc, time.start, time.end)[-1:]:
         for node in token.ancestors:
             hit = by_start.get(node.idx) or (_argument_hit(node, by_start)
                                              if node.pos_ in ("VERB", "AUX") else None)
@@ -157,8 +157,8 @@ def _candidates(text: str, doc: Any, times: Sequence[TimeExpr],
             continue
         sentence = spans[index]
         inside = [h for h in hits if sentence[0] <= h.start < sentence[1]]
-        verbs = _past_verbs(doc, text, sentence)
-        trigger, hit, attached = _attach(time, inside, verbs, doc, text)
+        verbs = _past_verbs(doc, sentence)
+        trigger, hit, attached = _attach(time, inside, verbs, doc)
         if trigger is not None:
             found.append(_Candidate(time, sentence, index, trigger, hit, attached))
     return found
@@ -185,7 +185,7 @@ def _pluperfect(c: _Candidate, text: str, doc: Any) -> bool:
     """Whether the trigger's verb is a pluperfect ("had attacked", "had been shelled")."""
     if c.trigger is None:
         return False
-    for token in _tokens(doc, text, c.trigger[0], c.trigger[0] + 1)[:1]:
+    for token in _tokens(doc, c.trigger[0], c.trigger[0] + 1)[:1]:
         verb = token if token.pos_ in ("VERB", "AUX") else token.head
         return any(a.dep_ in ("aux", "auxpass") and a.lower_ == "had" for a in verb.children)
     return bool(re.search(r"(?i)\bhad\s+(?:been\s+)?$", text[max(0, c.trigger[0] - 16):
@@ -197,7 +197,7 @@ def _background(c: _Candidate, text: str, doc: Any) -> bool:
     the verb is pluperfect, the date opens a stretch (since) or says earlier this month."""
     starts = [c.time.start] + ([c.trigger[0]] if c.trigger else [])
     for start in starts:
-        for token in _tokens(doc, text, start, start + 1)[:1]:
+        for token in _tokens(doc, start, start + 1)[:1]:
             if any(a.lower_ in _BACKGROUND_HEADS for a in token.ancestors):
                 return True
     if c.time.precision != "day" and _BACKGROUND.search(text[c.time.start:c.time.end]):

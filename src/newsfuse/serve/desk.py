@@ -74,9 +74,8 @@ class Recent(Generic[T]):
 class Desk:
     """Everything the pages read, over a read-only store and the event index."""
 
-    def __init__(self, db: str, allow_writes: bool = False, token: str | None = None,
-                 render: Callable[[EventView], str] | None = None,
-                 index: str | None = None) -> None:
+    def __init__(self, db: str, render: Callable[[EventView], str], allow_writes: bool = False,
+                 token: str | None = None, index: str | None = None) -> None:
         self.db = db
         self.allow_writes = allow_writes
         self.token = token
@@ -140,8 +139,6 @@ class Desk:
 
     def event_html(self, event_id: str) -> str:
         """The event's HTML page: rendered at indexing time, else now (and kept a while)."""
-        if self.render is None:
-            raise UsageError("this desk was built without a page renderer.")
         record = self.store().find_event(event_id)
         key = (record.id, record.last_seq, record.n_articles)
         cached = self._pages.get(key)
