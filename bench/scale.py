@@ -1,19 +1,24 @@
 """Scale: a long stream of varied real articles ingested end to end, against the bare spaCy rate.
 
 Run: python bench/scale.py [--articles 200000] [--span-days 30] [--spacy-sample 2000] [--db URL]
-Builds a stream from the real articles of ../shared/data (gold fields dropped): replica r of the
-base corpus follows replica r-1 in time (publication dates shifted by --span-days, years in the
-text with them), and from replica 1 on its names, its rarer words and its counts are varied
-(seeded, the same within one replica), so that every replica is a different set of events and
-not a near-duplicate of the others. The stream is written shard by shard to JSON Lines in a
-temporary folder (never held in memory), then `newsfuse.pipeline.ingest` reads it into a fresh
-SQLite store (or, with --db, an empty PostgreSQL database) with the default settings.
+                           [--keep DIR [--hours H]] [--engine ray]
+Builds a stream from the real articles of ../shared/data (gold fields dropped; see
+scale_stream.py): replica r of the base corpus follows replica r-1 in time, and from replica 1
+on its names, rarer words and counts are varied, so that every replica is a different set of
+events. The stream is written shard by shard to JSON Lines (never held in memory), then
+`newsfuse.pipeline.ingest` reads it into a fresh SQLite store (or, with --db, an empty
+PostgreSQL database) with the default settings.
 Stage times come from wrapping the runner's methods with an exclusive clock (read, clean, wait
 for the workers, group, write, repair), in wall and main-thread CPU time; the workers' CPU time
 from /proc at each progress callback and from getrusage(RUSAGE_CHILDREN) once the pool has been
 joined; peak memory from getrusage and the workers' VmHWM. The bare spaCy rate (nlp.pipe, same
 number of processes) on a sample of the same texts, in the same run, is the reference. On a
 shared machine wall time depends on the neighbours, so CPU-time figures are printed beside it.
+A run longer than one sitting: --keep DIR keeps the shards, the store and a ledger of sittings
+in DIR; --hours H ends a sitting at the next shard after H hours (as does SIGTERM to the bench),
+and the same command later goes on where the store stops (ingest skips the articles it has).
+Each sitting's time counts, its start-up included; the figures of the whole run are printed by
+the sitting that completes it (see scale_sittings.py).
 Nothing here is tuned, so there is no held-out part. Targets: >= 12 articles/s sustained, the
 last 10% no slower than 1.3x the first, memory under 4 GB.
 """
@@ -22,254 +27,28 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
+import dataclasses
 import hashlib
 import json
 import os
-import random
 import re
 import resource
 import sqlite3
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-SETS = ("newsstream", "ecbplus", "duc2004", "duc2006", "meantime", "geovirus")
-START = datetime(2001, 1, 1)
-SHARD = 1000  # articles per JSON Lines file: the reader loads one file at a time
-COMMON = 400  # the most frequent lower-case words carry grammar and news vocabulary: kept
+from scale_stream import DATA, SETS, Written, base_corpus, overlap, stream, write_shards
+
 TARGET_RATE, TARGET_DRIFT, TARGET_GB = 12.0, 1.3, 4.0
-PLACE_TABLES = ("countries.tsv", "regions.tsv", "continents.tsv", "admin.tsv", "cities.tsv.gz")
-CALENDAR = frozenset("""january february march april may june july august september october
-november december monday tuesday wednesday thursday friday saturday sunday""".split())
-DEMONYM_ENDINGS = ("an", "ans", "ian", "ians", "ese", "ish", "i", "is")
-_WORD = re.compile(r"[A-Za-z]+")
-_COUNT = re.compile(r"(?<![\w.,$])(\d{1,3}(?:,\d{3})+|\d+)(?=\s+[a-z])")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 PG_SIZES = """SELECT c.relname, CASE c.relkind WHEN 'r' THEN pg_table_size(c.oid)
   ELSE pg_relation_size(c.oid) END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')"""
-_MONTH_BEFORE = re.compile(
-    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*$")
-
-
-@dataclass(frozen=True)
-class Base:
-    """One real article of the base corpus, placed in the replica's time span."""
-
-    id: str
-    text: str
-    title: str | None
-    source: str | None
-    url: str | None
-    year: int | None  # publication year in the data set, if it has one
-    offset: float  # days after the start of its replica
-
-
-def base_corpus(span_days: float) -> list[Base]:
-    """The dev sets' articles without gold fields; dated ones keep their order in the span."""
-    rows = []
-    for name in SETS:
-        with gzip.open(DATA / name / "dev.jsonl.gz", "rt", encoding="utf-8") as lines:
-            for line in lines:
-                item = json.loads(line)
-                for doc in item.get("documents") or [item]:
-                    rows.append((name, doc))
-    dated = sorted((str(d.get("published") or d.get("dct")), str(d["id"])) for _, d in rows
-                   if d.get("published") or d.get("dct"))
-    rank = {doc_id: i for i, (_, doc_id) in enumerate(dated)}
-    corpus = []
-    for name, doc in rows:
-        doc_id = str(doc["id"])
-        published = doc.get("published") or doc.get("dct")
-        if doc_id in rank:
-            offset = rank[doc_id] * span_days / len(dated)
-        else:  # undated sets: spread over the span by a stable hash of the id
-            offset = _unit(f"{name}:{doc_id}") * span_days
-        corpus.append(Base(id=f"{name}-{doc_id}", text=doc["text"], title=doc.get("title"),
-                           source=doc.get("source"), url=doc.get("url"),
-                           year=int(published[:4]) if published else None, offset=offset))
-    return sorted(corpus, key=lambda b: (b.offset, b.id))
-
-
-def _unit(key: str) -> float:
-    """A stable number in [0, 1) from a string."""
-    return int.from_bytes(hashlib.sha1(key.encode()).digest()[:8], "big") / 2**64
-
-
-class Varier:
-    """Rewrites a base text for replica r: other names, rarer words and counts, same grammar."""
-
-    def __init__(self, corpus: list[Base], seed: int) -> None:
-        self.seed = seed
-        lower: Counter[str] = Counter()
-        capital: set[str] = set()
-        for item in corpus:
-            for word in _WORD.findall(f"{item.title or ''}\n{item.text}"):
-                if word.islower():
-                    lower[word] += 1
-                elif word[0].isupper() and word[1:].islower():
-                    capital.add(word)
-        common = {w for w, _ in lower.most_common(COMMON)} | CALENDAR
-        self.tail = sorted(w for w in lower if len(w) >= 4 and w not in common)
-        places = _place_words()
-        stems = {p[:4] for p in places if len(p) >= 4}
-        self.names = {w for w in capital if w.lower() not in lower and w.lower() not in CALENDAR
-                      and w not in places and not _demonym(w, stems)}
-        self.replica = -1
-        self.words: dict[str, str] = {}
-
-    def vary(self, text: str, replica: int, year_shift: int) -> str:
-        """The replica's version of a text; replica 0 only has its years shifted."""
-        if year_shift:
-            text = _YEAR.sub(lambda m: str(int(m.group()) + year_shift), text)
-        if replica == 0:
-            return text
-        self._use(replica)
-        text = _COUNT.sub(lambda m: self._count(m, replica), text)
-        return _WORD.sub(lambda m: self._word(m.group(), replica), text)
-
-    def _use(self, replica: int) -> None:
-        """Per replica, each rarer word swaps with another of the same ending (a permutation)."""
-        if replica == self.replica:
-            return
-        classes: dict[str, list[str]] = {}
-        for word in self.tail:
-            classes.setdefault(word[-3:], []).append(word)
-        self.words = {}
-        for ending, words in sorted(classes.items()):
-            shuffled = list(words)
-            random.Random(f"{self.seed}:{replica}:{ending}").shuffle(shuffled)
-            self.words.update(zip(words, shuffled, strict=True))
-        self.replica = replica
-
-    def _word(self, word: str, replica: int) -> str:
-        if word in self.words:
-            return self.words[word]
-        if word in self.names:
-            return _pseudo_name(word, f"{self.seed}:{replica}")
-        if word[0].isupper() and word[1:].islower() and word.lower() in self.words:
-            return self.words[word.lower()].capitalize()  # a rarer word opening a sentence
-        return word
-
-    def _count(self, match: re.Match[str], replica: int) -> str:
-        raw = match.group(1)
-        if _MONTH_BEFORE.search(match.string[max(0, match.start() - 12):match.start()]):
-            return raw  # a day of the month
-        value = int(raw.replace(",", ""))
-        if 1900 <= value <= 2099 and "," not in raw:
-            return raw  # a year: shifted with the dates instead
-        factor = 0.5 + _unit(f"{self.seed}:{replica}:{raw}")
-        new = max(1, round(value * factor))
-        new = new + 1 if new == value and value > 1 else new
-        return f"{new:,}" if "," in raw else str(new)
-
-
-def _place_words() -> set[str]:
-    """Words of the shipped gazetteer's place names: place names stay real in every replica."""
-    words: set[str] = set()
-    folder = resources.files("newsfuse.data")
-    for table in PLACE_TABLES:
-        data = folder.joinpath(table).read_bytes()
-        text = gzip.decompress(data) if table.endswith(".gz") else data
-        for row in text.decode("utf-8").splitlines()[1:]:
-            columns = row.split("\t")
-            words.update(_WORD.findall(columns[0]))
-            if table == "countries.tsv" and len(columns) > 8:
-                words.update(_WORD.findall(columns[8]))
-    return words
-
-
-def _demonym(word: str, stems: set[str]) -> bool:
-    """'Iraqi', 'Syrians', 'Chinese': an ending on the first four letters of a place name."""
-    return word.endswith(DEMONYM_ENDINGS) and word[:4] in stems
-
-
-def _pseudo_name(word: str, key: str) -> str:
-    """A pronounceable made-up name of about the same length, fixed for (word, key)."""
-    digest = hashlib.sha1(f"{key}:{word}".encode()).digest()
-    syllables = max(2, round(len(word) / 2.5))
-    consonants, vowels = "bdfgklmnprstvz", "aeiou"
-    name = "".join(consonants[digest[2 * i] % 14] + vowels[digest[2 * i + 1] % 5]
-                   for i in range(syllables))
-    return name.capitalize()
-
-
-def stream(corpus: list[Base], total: int, span_days: float, seed: int) -> Iterator[dict[str, Any]]:
-    """JSON Lines records in time order, replica after replica, made one at a time."""
-    varier = Varier(corpus, seed)
-    made, replica = 0, 0
-    while made < total:
-        for item in corpus:
-            when = START + timedelta(days=replica * span_days + item.offset)
-            shift = when.year - item.year if item.year else 0
-            record = {"id": f"{item.id}-r{replica}",
-                      "text": varier.vary(item.text, replica, shift),
-                      "published": when.strftime("%Y-%m-%dT%H:%M")}
-            if item.title:
-                record["title"] = varier.vary(item.title, replica, shift)
-            if item.source:
-                record["source"] = item.source
-            if item.url:
-                record["url"] = f"{item.url}?replica={replica}"
-            yield record
-            made += 1
-            if made >= total:
-                return
-        replica += 1
-
-
-@dataclass
-class Written:
-    """The shards on disk, the sample kept for the bare spaCy pass, and what writing cost."""
-
-    shards: list[Path] = field(default_factory=list)
-    sample: list[str] = field(default_factory=list)
-    words: int = 0
-    seconds: float = 0.0
-
-
-def write_shards(records: Iterator[dict[str, Any]], folder: Path, total: int,
-                 sample_size: int) -> Written:
-    """Write the stream to numbered JSON Lines shards, keeping every k-th text as the sample."""
-    out, every = Written(), max(1, total // max(1, sample_size))
-    start = time.perf_counter()
-    handle = None
-    for number, record in enumerate(records):
-        if number % SHARD == 0:
-            if handle:
-                handle.close()
-            out.shards.append(folder / f"stream-{number // SHARD:05d}.jsonl")
-            handle = out.shards[-1].open("w", encoding="utf-8")
-        assert handle is not None
-        handle.write(json.dumps(record) + "\n")
-        out.words += len(record["text"].split())
-        if number % every == 0 and len(out.sample) < sample_size:
-            out.sample.append(record["text"])
-    if handle:
-        handle.close()
-    out.seconds = time.perf_counter() - start
-    return out
-
-
-def overlap(corpus: list[Base], seed: int, count: int = 60) -> tuple[float, float]:
-    """Mean and largest MinHash similarity of a base text to its replica-1 version."""
-    from newsfuse.dedupe import signature, similarity
-
-    varier = Varier(corpus, seed)
-    step = max(1, len(corpus) // count)
-    scores = [similarity(signature(b.text), signature(varier.vary(b.text, 1, 0)))
-              for b in corpus[::step]]
-    return sum(scores) / len(scores), max(scores)
-
 
 class Clock:
     """Exclusive stage times (wall and this thread's CPU): time inside a nested stage is not
@@ -328,7 +107,7 @@ class Point:
 
     wall: float  # seconds since the ingest started
     count: int  # articles analysed so far
-    driver_cpu: float  # CPU seconds of the driver process (all threads)
+    driver_cpu: float  # CPU seconds of the driver process (all threads) since the start
     worker_cpu: float  # CPU seconds of the live pool workers, from /proc
 
 
@@ -340,15 +119,26 @@ class Probe:
     worker_peaks_kb: list[int] = field(default_factory=list)
     runner: Any = None
     start: float = 0.0
+    start_cpu: float = 0.0
+    sink: IO[str] | None = None  # a kept run's points file: a hard kill loses no point
+
+    def begin(self) -> None:
+        """Start the clocks: points are counted from here."""
+        self.start = time.perf_counter()
+        self.start_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF))
 
     def progress(self, stage: str, count: int, _total: int | None) -> None:
         """The pipeline's progress callback: one point per analysed and written batch."""
         if stage == "analyse":
             total = (self.points[-1].count if self.points else 0) + count
             pids = [p.pid for p in self._workers()]
-            self.points.append(Point(time.perf_counter() - self.start, total,
-                                     _cpu(resource.getrusage(resource.RUSAGE_SELF)),
-                                     sum(_proc_cpu(pid) for pid in pids)))
+            point = Point(time.perf_counter() - self.start, total,
+                          _cpu(resource.getrusage(resource.RUSAGE_SELF)) - self.start_cpu,
+                          sum(_proc_cpu(pid) for pid in pids))
+            self.points.append(point)
+            if self.sink:
+                self.sink.write(json.dumps(dataclasses.asdict(point)) + "\n")
+                self.sink.flush()
 
     def _workers(self) -> list[Any]:
         pool = getattr(self.runner, "_pool", None)
@@ -419,16 +209,17 @@ class Run:
     tables: list[tuple[str, int]]
 
 
-def ingest_stream(shards: list[Path], folder: Path, workers: int | None,
-                  url: str | None = None, engine: str = "processes") -> Run:
-    """Ingest the shards into a new store (SQLite in the folder, or the empty PostgreSQL
-    database at `url`) with stage clocks and memory probes."""
+def ingest_stream(shards: Iterable[Path], folder: Path, workers: int | None,
+                  url: str | None = None, engine: str = "processes",
+                  sink: IO[str] | None = None) -> Run:
+    """Ingest the shards into the store (SQLite in the folder, or the empty PostgreSQL
+    database at `url`) with stage clocks and memory probes; points also go to `sink`."""
     from newsfuse import nlp, pipeline
     from newsfuse.ingest import read_inputs
     from newsfuse.pipeline import PipelineSettings, Runner
     from newsfuse.store import open_store
 
-    clock, probe = Clock(), Probe()
+    clock, probe = Clock(), Probe(sink=sink)
     store = open_store(url or str(folder / f"scale-{engine}.db"))
     settings = PipelineSettings(engine=engine) if workers is None else PipelineSettings(
         workers=workers, engine=engine)
@@ -447,7 +238,7 @@ def ingest_stream(shards: list[Path], folder: Path, workers: int | None,
     with contextlib.ExitStack() as stack:
         for target, name, replacement in patches:
             stack.enter_context(patched(target, name, replacement))
-        probe.start = time.perf_counter()
+        probe.begin()
         report = pipeline.ingest(shards, store, settings, probe.progress)
         seconds = time.perf_counter() - probe.start
     self_after = resource.getrusage(resource.RUSAGE_SELF)
@@ -625,11 +416,20 @@ def main() -> None:
     parser.add_argument("--engine", choices=("processes", "ray"), default="processes",
                         help="ray: the same stream also through `--engine ray` (local Ray, the "
                              "same number of workers), and its overhead against the pool")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="a folder that keeps the run (shards, store, ledger) so that the "
+                             "same command goes on with it in a later sitting")
+    parser.add_argument("--hours", type=float, default=None,
+                        help="with --keep: end this sitting at the next shard after H hours")
     args = parser.parse_args()
     if not DATA.is_dir():
         sys.exit(f"evaluation data not found at {DATA}")
     if args.engine == "ray" and args.db:
         parser.error("--engine ray compares two SQLite stores; leave out --db")
+    if args.keep and (args.db or args.engine == "ray"):
+        parser.error("--keep runs the default engine into SQLite; leave out --db and --engine")
+    if args.hours is not None and not args.keep:
+        parser.error("--hours ends a sitting of a kept run; give --keep DIR too")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     workers = args.workers or os.cpu_count() or 1
     corpus = base_corpus(args.span_days)
@@ -640,6 +440,11 @@ def main() -> None:
           f"base: MinHash similarity mean {mean:.2f}, max {top:.2f} (near-duplicate at 0.7)")
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} cores (shared machine)")
+    if args.keep:
+        from scale_sittings import run_kept
+
+        run_kept(args, corpus, workers)
+        return
     with tempfile.TemporaryDirectory(prefix="newsfuse-scale-") as name:
         folder = Path(name)
         written = write_shards(stream(corpus, args.articles, args.span_days, args.seed), folder,
