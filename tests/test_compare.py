@@ -253,3 +253,41 @@ def test_an_estimated_figure_and_a_figure_further_off_disagree():
     about = compare_claims([("a", claim("money", 1.71e9, 2.09e9, "earnings", "about $1.9 billion")),
                             ("b", claim("money", 2.07e9, 2.07e9, "earnings", "$2.07 billion"))])
     assert statuses(about) == [("money", "agreed")]
+
+
+def test_market_figures_quoted_at_other_moments_are_updates_not_disputes():
+    def move(value: float, trigger: str) -> Claim:
+        return claim("percentage", value, value, "Orvane share", f"{value}%").model_copy(
+            update={"trigger": trigger})
+
+    moved = compare_claims([("a", move(4.3, "fell")), ("b", move(1.5, "fell")),
+                            ("c", move(6.6, "dropped"))])
+    assert statuses(moved) == [("percentage", "update")]
+    assert "different moments" in moved[0].note
+    fixed = compare_claims([("a", move(4.3, "cut")), ("b", move(1.5, "cut"))])
+    assert statuses(fixed) == [("percentage", "disputed")]  # a stated cut is one figure
+
+
+def test_ages_align_only_on_the_same_named_person():
+    def age(years: float, subject: str) -> Claim:
+        return claim("age", years, years, subject, f"{years:g}").model_copy(
+            update={"unit": "year"})
+
+    two_men = compare_claims([("a", age(35, "driver")), ("b", age(37, "Finnish driver"))])
+    assert statuses(two_men) == [("age", "single_source"), ("age", "single_source")]
+    one_man = compare_claims([("a", age(35, "Tarvo Lenk")), ("b", age(37, "Tarvo Lenk"))])
+    assert statuses(one_man) == [("age", "disputed")]
+    same_age = compare_claims([("a", age(37, "driver")), ("b", age(37, "Finnish driver"))])
+    assert statuses(same_age) == [("age", "agreed")]
+
+
+def test_the_same_year_in_two_reports_confirms_itself_whatever_the_subjects():
+    def year(subject: str) -> Claim:
+        return claim("date", 20160101, 20161231, subject, "2016").model_copy(
+            update={"unit": "date"})
+
+    facts = compare_claims([("a", year("win")), ("b", year("title"))])
+    assert statuses(facts) == [("date", "agreed")]
+    other = claim("date", 20150101, 20151231, "title", "2015").model_copy(update={"unit": "date"})
+    assert statuses(compare_claims([("a", year("win")), ("b", other)])) == [
+        ("date", "single_source"), ("date", "single_source")]

@@ -18,7 +18,10 @@ agree only when they are within 5% of each other, so "at least one" and "at leas
 are disputed (the best figures differ); a lower bound agrees with an exact figure at or somewhat
 above it ("more than 200" and "226"); a vague bound ("dozens") agrees with any figure above it;
 other estimates agree when they overlap, so "about 150" and "151" agree. A report published
-hours later with a larger figure than an earlier one is an `update`, not a dispute.
+hours later with a larger figure than an earlier one is an `update`, not a dispute, and so are
+market figures ("fell 4.3% to $63.20") that differ: each report saw the market at its own moment.
+Ages align only on the same named subject: "the 35-year-old driver" and "the 37-year-old
+Finnish driver" are two people, not a dispute.
 """
 
 from __future__ import annotations
@@ -70,6 +73,12 @@ TRIGGER_CLASSES = (
 )
 _PREPOSITIONS = frozenset({"on", "of", "against", "in", "at", "for", "from", "with", "by"})
 UPDATE_HOURS = 6.0  # a larger toll reported this much later is an update, not a dispute
+# A price or index that "fell 4.3% to $63.20" is quoted at the moment of writing: two reports
+# quoting other figures saw the market at other times, which is an update, not a dispute.
+MARKET_MOVES = frozenset("""fell fall falls falling rose rise rises rising climbed climb climbs
+dropped drop drops dipped dip slipped slip edged edge gained gain gains jumped jump surged surge
+tumbled tumble plunged plunge slid slide soared soar sank sink traded trade trades trading closed
+close closing opened open rallied rally""".split())
 DATE_SLACK_DAYS = 1
 # "an estimated N" reads as "about N" (a range), but its best estimate is the estimate's own
 # figure: half as wide, so "an estimated $1.9 billion" and "$2.07 billion" are two figures while
@@ -262,6 +271,9 @@ def _same_measure(a: Claim, b: Claim) -> bool:
 
 
 def _same_figure(a: Claim, b: Claim) -> bool:
+    """One exact figure in one unit; for dates one span ("in 2016" twice is one year)."""
+    if a.unit == "date" and b.unit == "date":
+        return a.low is not None and (a.low, a.high) == (b.low, b.high)
     return bool(a.unit and a.unit == b.unit and a.low is not None and a.low == a.high
                 and a.low == b.low and b.low == b.high)
 
@@ -293,6 +305,9 @@ def _same_thing(a: _Item, b: _Item) -> bool:
         return False
     if _individual(a.claim) != _individual(b.claim):
         return False  # "a man was killed" is one person's death, not the toll
+    if a.claim.predicate == "age" and not _same_figure(a.claim, b.claim) and \
+            not _same_person(a.claim.subject, b.claim.subject):
+        return False  # "the 35-year-old driver" and "the 37-year-old Finnish driver": two men
     class_a, class_b = _trigger_class(a.claim.trigger), _trigger_class(b.claim.trigger)
     if class_a is not None and class_b is not None and class_a != class_b:
         return False
@@ -303,6 +318,13 @@ def _same_thing(a: _Item, b: _Item) -> bool:
     dated = a.claim.unit == "date" and b.claim.unit == "date"  # their own figures say when
     return subjects_ok and (dated or _dates_compatible(a.date, b.date)) and \
         not _far_apart(a.claim, b.claim)
+
+
+def _same_person(a: str | None, b: str | None) -> bool:
+    """Two age subjects name one person only in the same words, and not generic ones."""
+    if not a or not b or head_of(a) in GENERIC_HEADS:
+        return False
+    return a.lower().strip() == b.lower().strip()
 
 
 def _grain(claim: Claim) -> int:
@@ -415,12 +437,19 @@ def _status(predicate: str, items: list[_Item]) -> tuple[str, str]:
         return "agreed", ""
     if predicate != "date" and all(_is_update(a, b) for a, b in clashes):
         return "update", "a later report gives a larger figure"
+    if predicate in ("money", "percentage") and all(
+            _market_move(a.claim) and _market_move(b.claim) for a, b in clashes):
+        return "update", "a market figure quoted at different moments"
     # one wording per range: "Three", "three" and "3" are one value, named once
     wordings: dict[tuple[float | None, float | None], str] = {}
     for item in sorted(items, key=lambda i: (i.claim.value or i.claim.text).lower()):
         wordings.setdefault((item.claim.low, item.claim.high), item.claim.value or item.claim.text)
     values = sorted(wordings.values(), key=str.lower)
     return "disputed", "best estimates differ: " + " vs ".join(values)
+
+
+def _market_move(claim: Claim) -> bool:
+    return (claim.trigger or "").lower() in MARKET_MOVES
 
 
 def _is_update(a: _Item, b: _Item) -> bool:

@@ -193,5 +193,9 @@ def subject_of(noun: Any, skip: range = range(0)) -> str | None:
             keep.extend(t for t in child.subtree if not t.like_num and t.idx not in skip
                         and t.lower_ not in DROPPED_MODIFIERS and t.dep_ != "nummod")
     head = noun.lemma_ if noun.pos_ == "NOUN" else noun.text
-    words = "".join(t.text_with_ws for t in sorted(keep, key=lambda t: t.i))
+    kept = sorted(keep, key=lambda t: t.i)
+    nexts = [t.i for t in kept[1:]] + [noun.i] if kept else []
+    # a left-out token between two kept ones ("unsolicited, $103 billion offer") leaves a space
+    words = "".join(t.text + (t.whitespace_ if after == t.i + 1 else " ")
+                    for t, after in zip(kept, nexts, strict=True))
     return (words + head).strip() or None
