@@ -52,7 +52,8 @@ BOUND_REACH = 1.5  # an exact figure this far above "more than N" is another fig
 # Figures of these kinds say little by themselves: "56%" or "$110" dispute each other only when
 # both claims name the same thing ("the offer per share").
 MEASURES = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
-                      "duration", "count", "time", "date", "score", "fraction"})
+                      "duration", "count", "time", "date", "score", "fraction", "position",
+                      "frequency"})
 # Measure subjects that name one thing in other words: the time a plane "landed" and the time it
 # "arrived"; a bank's "charge" and its "hit". Times and dates take the verb's lemma as subject.
 MEASURE_CLASSES = (

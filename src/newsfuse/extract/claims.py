@@ -20,6 +20,7 @@ times of day ("landed at 10:15 p.m.") are `time` claims in minutes after midnigh
 dates the `times` extractor resolved ("released on May 4", "a 2015 sting") are `date` claims as
 YYYYMMDD numbers; the subject of both is what happened then (the verb's lemma, "land",
 "take-off", or the noun, "sting operation"), none for speech verbs ("said on May 4").
+Positions in a sequence ("on lap 48") and frequencies ("twice") come from `positions`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from newsfuse.extract.claim_dates import (
     tokens_in,
 )
 from newsfuse.extract.numbers import ATOM, NumberPhrase, find_clock_times, find_numbers
+from newsfuse.extract.positions import find_positions
 from newsfuse.model import Claim, TimeExpr
 
 CASUALTY_VERBS = {
@@ -126,6 +128,7 @@ def find_claims(text: str, doc: Any, times: Sequence[TimeExpr] | None = None,
     claims.extend(c for c in _article_claims(doc)
                   if not any(start <= c.start < end for start, end in numbers))
     claims.extend(date_claims(text, doc, times or (), published))
+    claims.extend(find_positions(text, doc, [(c.start, c.end) for c in claims]))
     return sorted(claims, key=lambda c: (c.start, c.end))
 
 

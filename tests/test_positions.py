@@ -1,0 +1,66 @@
+"""Positions in a sequence ("on lap 48", "the fourth pitch") and frequencies ("twice") as claims."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfuse.compare import compare_claims
+from newsfuse.extract.claims import find_claims
+from newsfuse.model import Claim
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """The project's spaCy pipeline (loaded once per process)."""
+    from newsfuse.nlp import load_model
+
+    return load_model()
+
+
+def found(nlp, text: str, predicate: str) -> list[tuple[str, float | None, str | None, str | None]]:
+    """(wording, value, unit, subject) of the text's claims of one predicate; spans checked."""
+    claims = find_claims(text, nlp(text))
+    for claim in claims:
+        assert text[claim.start:claim.end] == claim.text, claim
+    return [(c.text, c.low, c.unit, c.subject) for c in claims if c.predicate == predicate]
+
+
+@pytest.mark.parametrize(("text", "wording", "value", "unit"), [
+    ("The Verrano car crashed on lap 48 in heavy rain.", "lap 48", 48, "lap"),
+    ("Ostrel was pulled out in Round seven of the bout.", "Round seven", 7, "round"),
+    ("Tamsin hit a home run on the fourth pitch of the game.", "fourth pitch", 4, "pitch"),
+    ("The race was halted again in the 28th lap.", "28th lap", 28, "lap"),
+    ("The fire started on the 12th floor of the tower.", "12th floor", 12, "floor"),
+    ("Brandt finished the race in third place.", "third place", 3, "place"),
+])
+def test_a_numbered_slot_is_a_position(nlp, text, wording, value, unit):
+    assert [(w, v, u) for w, v, u, _ in found(nlp, text, "position")] == [(wording, value, unit)]
+
+
+@pytest.mark.parametrize("text", [
+    "For the first time, the council met in public.",
+    "He set 10 records and placed 3 bets last season.",
+    "The first report came from a local radio station.",
+    "Nearly 40 million people watched Game 7 on television.",
+])
+def test_names_verbs_and_plain_ordinals_are_not_positions(nlp, text):
+    assert found(nlp, text, "position") == []
+
+
+def test_how_often_is_a_frequency_of_what_happened(nlp):
+    text = "The race was stopped twice and the safety car came out five times."
+    assert [(w, v, s) for w, v, _, s in found(nlp, text, "frequency")] == [
+        ("twice", 2, "stop"), ("five times", 5, "come")]
+    assert found(nlp, "The plant emits three times as many gases and runs twice a day.",
+                 "frequency") == []
+
+
+def test_two_reports_give_one_slot_two_numbers():
+    def lap(value: float, subject: str) -> Claim:
+        return Claim(predicate="position", subject=subject, low=value, high=value, unit="lap",
+                     value=f"lap {value:g}", text=f"lap {value:g}", start=0, end=6)
+
+    disputed = compare_claims([("a", lap(13, "crash")), ("b", lap(14, "crash"))])
+    assert [f.status for f in disputed] == ["disputed"]
+    apart = compare_claims([("a", lap(13, "crash")), ("b", lap(48, "stoppage"))])
+    assert [f.status for f in apart] == ["single_source", "single_source"]
