@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -130,6 +131,19 @@ def joined(done: list[dict[str, Any]]) -> list[Point]:
     return out
 
 
+def code_version() -> str:
+    """The commit of the newsfuse package this sitting ran (a run should keep to one)."""
+    import newsfuse
+
+    folder = Path(newsfuse.__file__).resolve().parent
+    try:
+        found = subprocess.run(["git", "-C", str(folder), "describe", "--always", "--dirty"],
+                               capture_output=True, text=True, timeout=10, check=False)
+    except OSError:
+        return f"unknown ({folder})"
+    return f"{found.stdout.strip() or 'unknown'} ({folder})"
+
+
 def run_kept(args: argparse.Namespace, corpus: list[Base], workers: int) -> None:
     """One sitting of a kept run; the whole run's figures when this sitting completes it."""
     folder = args.keep
@@ -157,7 +171,8 @@ def run_kept(args: argparse.Namespace, corpus: list[Base], workers: int) -> None
               "driver_peak_kb": run.driver_peak_kb, "worker_peaks_kb": run.probe.worker_peaks_kb,
               "children_peak_kb": run.children_peak_kb, "duplicates": run.report.duplicates,
               "skipped": run.report.skipped, "rejected": len(run.report.rejected),
-              "load": [load, os.getloadavg()[0]], "complete": shards.finished}
+              "load": [load, os.getloadavg()[0]], "complete": shards.finished,
+              "code": code_version()}
     with (folder / "ledger.jsonl").open("a", encoding="utf-8") as ledger:
         ledger.write(json.dumps(record) + "\n")
     new = run.stored - before
@@ -177,7 +192,11 @@ def report(folder: Path, plan: dict[str, Any], workers: int) -> None:
         how = "killed; counted to its last point" if record.get("killed") else \
             f"{record['stored_after'] - record['stored_before']:,} articles"
         print(f"  sitting {record['sitting']}: {record['seconds']:,.1f} s wall, {how}, "
-              f"started {record.get('started', '?')}, load {record.get('load', '?')}")
+              f"started {record.get('started', '?')}, load {record.get('load', '?')}, "
+              f"code {record.get('code', '?')}")
+    codes = {r["code"] for r in done if r.get("code")}
+    if len(codes) > 1:
+        print(f"NOTE: the sittings ran {len(codes)} versions of the code")
     ended = [r for r in done if not r.get("killed")]
     stages: dict[str, float] = {}
     stage_cpu: dict[str, float] = {}
