@@ -244,7 +244,7 @@ def ingest_stream(shards: Iterable[Path], folder: Path, workers: int | None,
     self_after = resource.getrusage(resource.RUSAGE_SELF)
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     counts = store.counts()
-    tables = _table_sizes(store, bool(url))
+    tables = table_sizes(store, bool(url))
     store.close()
     return Run(seconds=seconds, stored=counts["articles"], events=counts.get("events", 0),
                report=report, stages=clock.seconds, stage_cpu=clock.cpu, probe=probe,
@@ -260,7 +260,7 @@ def _cpu(usage: resource.struct_rusage) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _table_sizes(store: Any, postgres: bool) -> list[tuple[str, int]]:
+def table_sizes(store: Any, postgres: bool) -> list[tuple[str, int]]:
     """Bytes per table (with its TOAST data) and per index, largest first (empty if unknown)."""
     query = PG_SIZES if postgres else "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"
     try:

@@ -3,10 +3,13 @@
 The folder holds plan.json (the stream's settings, its words and the bare-spaCy sample, written
 once the shards are complete), shards/, the SQLite store, one points file per sitting (a line per
 written batch, flushed, so a hard kill loses no point) and ledger.jsonl (a record per sitting that
-ended normally). A sitting ingests the shards from the one the store stops in; the articles
-already stored are skipped by ingest's idempotency. A sitting that was killed counts up to its
-last point: the batch it was writing is done again, and timed, by the next sitting. The run's
-figures join the sittings end to end: their wall and CPU times add up, each with its start-up.
+ended normally). A sitting ingests the shards from a few before the newest one written to (see
+BACK); the articles already stored are skipped by ingest's idempotency (they show in "repeated
+ids skipped"). A sitting that was killed counts up to its last point, its start-up included;
+the batch it was writing (at most one batch, stored or not) is done again, and timed, by the
+next sitting. The run's figures join the sittings end to end: their wall and CPU times add up,
+each with its start-up; the time a sitting spends after its last point (the last repair,
+stopping the workers) is in the total but not in the per-tenth figures.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from pathlib import Path
 from types import FrameType, SimpleNamespace
 from typing import Any
 
+import newsfuse
 from newsfuse.pipeline import PipelineSettings
 from newsfuse.store import open_store
-from scale import Point, Probe, Run, _table_sizes, ingest_stream, print_reference, print_run
+from scale import Point, Probe, Run, ingest_stream, print_reference, print_run, table_sizes
 from scale_stream import SHARD, Base, Written, stream, write_shards
 
 STORE = "scale-processes.db"
@@ -49,7 +53,8 @@ class Stop:
     def _ask(self, number: int, _frame: FrameType | None) -> None:
         self.asked = True
         signal.signal(number, signal.SIG_DFL)  # a second signal stops at once
-        print(f"signal {number}: this sitting ends after the shard being read", flush=True)
+        # os.write, not print: a handler that prints while the main thread prints can raise
+        os.write(2, f"signal {number}: this sitting ends after the shard being read\n".encode())
 
     def __call__(self) -> bool:
         return self.asked or (self.deadline is not None and time.monotonic() > self.deadline)
@@ -79,16 +84,19 @@ def prepare(args: argparse.Namespace, corpus: list[Base], folder: Path) -> dict[
 
 def resume_point(db: Path) -> tuple[int, int]:
     """Articles in the kept store, and the shard to go on from: a few before the newest one
-    written to (see BACK)."""
+    written to (see BACK), by the shard numbers of the last articles written."""
     if not db.exists():
         return 0, 0
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        count, newest = conn.execute("SELECT COUNT(*), MAX(origin) FROM articles").fetchone()
+        count = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        last = conn.execute("SELECT origin FROM articles ORDER BY seq DESC LIMIT ?",
+                            (PipelineSettings().sort_window,)).fetchall()
     finally:
         conn.close()
-    found = re.search(r"stream-(\d+)\.jsonl", newest or "")
-    return int(count), max(0, int(found.group(1)) - BACK) if found else 0
+    shards = [int(m.group(1)) for (origin,) in last
+              if (m := re.search(r"stream-(\d+)\.jsonl", origin or ""))]
+    return count, max(0, max(shards) - BACK) if shards else 0
 
 
 class Shards:
@@ -132,21 +140,22 @@ def joined(done: list[dict[str, Any]]) -> list[Point]:
 
 
 def code_version() -> str:
-    """The commit of the newsfuse package this sitting ran (a run should keep to one)."""
-    import newsfuse
-
+    """The commit of the newsfuse package this sitting ran, "-dirty" if its sources differ from
+    it (a run should keep to one version; see docs/scale.md for a pinned worktree)."""
     folder = Path(newsfuse.__file__).resolve().parent
     try:
-        found = subprocess.run(["git", "-C", str(folder), "describe", "--always", "--dirty"],
+        head = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=False)
+        dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "."],
                                capture_output=True, text=True, timeout=10, check=False)
     except OSError:
-        return f"unknown ({folder})"
-    return f"{found.stdout.strip() or 'unknown'} ({folder})"
+        return "unknown"
+    return (head.stdout.strip() or "unknown") + ("-dirty" if dirty.stdout.strip() else "")
 
 
 def run_kept(args: argparse.Namespace, corpus: list[Base], workers: int) -> None:
     """One sitting of a kept run; the whole run's figures when this sitting completes it."""
-    folder = args.keep
+    folder = args.keep.resolve()  # origins hold the path: one spelling of it per run
     folder.mkdir(parents=True, exist_ok=True)
     plan = prepare(args, corpus, folder)
     db = folder / STORE
@@ -172,7 +181,7 @@ def run_kept(args: argparse.Namespace, corpus: list[Base], workers: int) -> None
               "children_peak_kb": run.children_peak_kb, "duplicates": run.report.duplicates,
               "skipped": run.report.skipped, "rejected": len(run.report.rejected),
               "load": [load, os.getloadavg()[0]], "complete": shards.finished,
-              "code": code_version()}
+              "code": code_version(), "package": str(Path(newsfuse.__file__).parent)}
     with (folder / "ledger.jsonl").open("a", encoding="utf-8") as ledger:
         ledger.write(json.dumps(record) + "\n")
     new = run.stored - before
@@ -194,7 +203,7 @@ def report(folder: Path, plan: dict[str, Any], workers: int) -> None:
         print(f"  sitting {record['sitting']}: {record['seconds']:,.1f} s wall, {how}, "
               f"started {record.get('started', '?')}, load {record.get('load', '?')}, "
               f"code {record.get('code', '?')}")
-    codes = {r["code"] for r in done if r.get("code")}
+    codes = {r["code"].split()[0] for r in done if r.get("code")}
     if len(codes) > 1:
         print(f"NOTE: the sittings ran {len(codes)} versions of the code")
     ended = [r for r in done if not r.get("killed")]
@@ -209,7 +218,7 @@ def report(folder: Path, plan: dict[str, Any], workers: int) -> None:
     peak = max(ended, key=lambda r: r["driver_peak_kb"] + sum(r["worker_peaks_kb"]),
                default=none)
     store = open_store(str(folder / STORE))
-    counts, tables = store.counts(), _table_sizes(store, False)
+    counts, tables = store.counts(), table_sizes(store, False)
     store.close()
     run = Run(seconds=sum(r["seconds"] for r in done), stored=counts["articles"],
               events=counts.get("events", 0),

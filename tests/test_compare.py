@@ -256,8 +256,8 @@ def test_an_estimated_figure_and_a_figure_further_off_disagree():
 
 
 def test_market_figures_quoted_at_other_moments_are_updates_not_disputes():
-    def move(value: float, trigger: str) -> Claim:
-        return claim("percentage", value, value, "Orvane share", f"{value}%").model_copy(
+    def move(value: float, trigger: str, subject: str | None = "Orvane share") -> Claim:
+        return claim("percentage", value, value, subject, f"{value}%").model_copy(
             update={"trigger": trigger})
 
     moved = compare_claims([("a", move(4.3, "fell")), ("b", move(1.5, "fell")),
@@ -266,6 +266,9 @@ def test_market_figures_quoted_at_other_moments_are_updates_not_disputes():
     assert "different moments" in moved[0].note
     fixed = compare_claims([("a", move(4.3, "cut")), ("b", move(1.5, "cut"))])
     assert statuses(fixed) == [("percentage", "disputed")]  # a stated cut is one figure
+    revenue = compare_claims([("a", move(8, "rose", "quarterly revenue")),
+                              ("b", move(12, "rose", "quarterly revenue"))])
+    assert statuses(revenue) == [("percentage", "disputed")]  # no market figure
 
 
 def test_ages_align_only_on_the_same_named_person():
@@ -275,7 +278,9 @@ def test_ages_align_only_on_the_same_named_person():
 
     two_men = compare_claims([("a", age(35, "driver")), ("b", age(37, "Finnish driver"))])
     assert statuses(two_men) == [("age", "single_source"), ("age", "single_source")]
-    one_man = compare_claims([("a", age(35, "Tarvo Lenk")), ("b", age(37, "Tarvo Lenk"))])
+    unnamed = compare_claims([("a", age(35, "driver")), ("b", age(37, "driver"))])
+    assert statuses(unnamed) == [("age", "single_source"), ("age", "single_source")]
+    one_man = compare_claims([("a", age(35, "Lenk")), ("b", age(37, "Tarvo Lenk"))])
     assert statuses(one_man) == [("age", "disputed")]
     same_age = compare_claims([("a", age(37, "driver")), ("b", age(37, "Finnish driver"))])
     assert statuses(same_age) == [("age", "agreed")]

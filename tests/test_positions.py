@@ -6,6 +6,7 @@ import pytest
 
 from newsfuse.compare import compare_claims
 from newsfuse.extract.claims import find_claims
+from newsfuse.extract.positions import find_positions
 from newsfuse.model import Claim
 
 
@@ -18,8 +19,9 @@ def nlp():
 
 
 def found(nlp, text: str, predicate: str) -> list[tuple[str, float | None, str | None, str | None]]:
-    """(wording, value, unit, subject) of the text's claims of one predicate; spans checked."""
-    claims = find_claims(text, nlp(text))
+    """(wording, value, unit, subject) of the positions module's claims of one predicate, with
+    nothing taken before it; spans checked."""
+    claims = find_positions(text, nlp(text), [])
     for claim in claims:
         assert text[claim.start:claim.end] == claim.text, claim
     return [(c.text, c.low, c.unit, c.subject) for c in claims if c.predicate == predicate]
@@ -39,11 +41,15 @@ def test_a_numbered_slot_is_a_position(nlp, text, wording, value, unit):
 
 @pytest.mark.parametrize("text", [
     "For the first time, the council met in public.",
-    "He set 10 records and placed 3 bets last season.",
-    "The first report came from a local radio station.",
+    "Why was he there in the first place?",
+    "Investigators found a second set of documents and a fourth round of sanctions began.",
+    "Last week 300 workers were laid off at the plant.",
+    "On the same day two bombs exploded near the market.",
+    "Profits rose in the first quarter and fell in the second period.",
+    "The paper's first story on the scandal ran in March.",
     "Nearly 40 million people watched Game 7 on television.",
 ])
-def test_names_verbs_and_plain_ordinals_are_not_positions(nlp, text):
+def test_names_idioms_and_other_numbers_are_not_positions(nlp, text):
     assert found(nlp, text, "position") == []
 
 
@@ -51,16 +57,46 @@ def test_how_often_is_a_frequency_of_what_happened(nlp):
     text = "The race was stopped twice and the safety car came out five times."
     assert [(w, v, s) for w, v, _, s in found(nlp, text, "frequency")] == [
         ("twice", 2, "stop"), ("five times", 5, "come")]
-    assert found(nlp, "The plant emits three times as many gases and runs twice a day.",
-                 "frequency") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The plant emits three times as many gases and runs twice a day.",
+    "She now earns twice her old salary and five times their 2019 level.",
+    "Voters should think twice, the council said at its twice-weekly meeting.",
+    "The video was shared 12,400 times and prices rose 1.5 times.",
+])
+def test_multiples_and_idioms_are_not_frequencies(nlp, text):
+    assert found(nlp, text, "frequency") == []
+
+
+def test_the_named_doer_leads_the_subject(nlp):
+    [(_, _, _, subject)] = found(nlp, "Brandt finished the race in third place.", "position")
+    assert subject is not None and subject.startswith("Brandt ")  # "Brandt race" or "... finish"
+
+
+def test_positions_join_the_article_claims_without_overlap(nlp):
+    text = "The car crashed on lap 48, and the safety car was deployed five times."
+    claims = find_claims(text, nlp(text))
+    assert [(c.predicate, c.text) for c in claims] == [("position", "lap 48"),
+                                                       ("frequency", "five times")]
+
+
+def lap(value: float, subject: str) -> Claim:
+    return Claim(predicate="position", subject=subject, low=value, high=value, unit="lap",
+                 value=f"lap {value:g}", text=f"lap {value:g}", start=0, end=6)
 
 
 def test_two_reports_give_one_slot_two_numbers():
-    def lap(value: float, subject: str) -> Claim:
-        return Claim(predicate="position", subject=subject, low=value, high=value, unit="lap",
-                     value=f"lap {value:g}", text=f"lap {value:g}", start=0, end=6)
-
     disputed = compare_claims([("a", lap(13, "crash")), ("b", lap(14, "crash"))])
     assert [f.status for f in disputed] == ["disputed"]
     apart = compare_claims([("a", lap(13, "crash")), ("b", lap(48, "stoppage"))])
     assert [f.status for f in apart] == ["single_source", "single_source"]
+    two_drivers = compare_claims([("a", lap(13, "Brandt crash")), ("b", lap(14, "Kell crash"))])
+    assert [f.status for f in two_drivers] == ["single_source", "single_source"]
+
+
+def test_a_later_report_of_another_slot_is_a_dispute_not_an_update():
+    published = {"a": "2019-06-02T10:00", "b": "2019-06-02T22:00"}
+    facts = compare_claims([("a", lap(13, "crash")), ("b", lap(14, "crash"))],
+                           None, None, None, published)
+    assert [f.status for f in facts] == ["disputed"]

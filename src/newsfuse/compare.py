@@ -19,9 +19,12 @@ are disputed (the best figures differ); a lower bound agrees with an exact figur
 above it ("more than 200" and "226"); a vague bound ("dozens") agrees with any figure above it;
 other estimates agree when they overlap, so "about 150" and "151" agree. A report published
 hours later with a larger figure than an earlier one is an `update`, not a dispute, and so are
-market figures ("fell 4.3% to $63.20") that differ: each report saw the market at its own moment.
-Ages align only on the same named subject: "the 35-year-old driver" and "the 37-year-old
-Finnish driver" are two people, not a dispute.
+market figures ("shares fell 4.3% to $63.20") that differ: each report saw the market at its own
+moment. Ages align only on one named person ("Lenk" and "Tarvo Lenk"): "the 35-year-old driver"
+and "the 37-year-old Finnish driver" may be two people, and are not a dispute. The same date
+span ("in 2016" twice) confirms itself whatever the subjects. Positions ("lap 48") and
+frequencies ("twice") compare as measures, on what happened then; a later report's other
+position is a dispute, not an update.
 """
 
 from __future__ import annotations
@@ -76,6 +79,8 @@ _PREPOSITIONS = frozenset({"on", "of", "against", "in", "at", "for", "from", "wi
 UPDATE_HOURS = 6.0  # a larger toll reported this much later is an update, not a dispute
 # A price or index that "fell 4.3% to $63.20" is quoted at the moment of writing: two reports
 # quoting other figures saw the market at other times, which is an update, not a dispute.
+MARKET_HEADS = frozenset("""share stock price index yield bond currency dollar euro yen pound
+oil crude gold bitcoin future market""".split())
 MARKET_MOVES = frozenset("""fell fall falls falling rose rise rises rising climbed climb climbs
 dropped drop drops dipped dip slipped slip edged edge gained gain gains jumped jump surged surge
 tumbled tumble plunged plunge slid slide soared soar sank sink traded trade trades trading closed
@@ -322,10 +327,13 @@ def _same_thing(a: _Item, b: _Item) -> bool:
 
 
 def _same_person(a: str | None, b: str | None) -> bool:
-    """Two age subjects name one person only in the same words, and not generic ones."""
-    if not a or not b or head_of(a) in GENERIC_HEADS:
+    """Two age subjects are one person when both are names and the shorter ends the longer
+    ("Lenk" and "Tarvo Lenk"); "a 35-year-old driver" names no one."""
+    words_a, words_b = _WORD.findall(a or ""), _WORD.findall(b or "")
+    if not words_a or not words_b or not all(w[0].isupper() for w in words_a + words_b):
         return False
-    return a.lower().strip() == b.lower().strip()
+    short, long = sorted((words_a, words_b), key=len)
+    return [w.lower() for w in long[-len(short):]] == [w.lower() for w in short]
 
 
 def _grain(claim: Claim) -> int:
@@ -436,10 +444,9 @@ def _status(predicate: str, items: list[_Item]) -> tuple[str, str]:
                if not compatible(a.claim, b.claim)]
     if not clashes:
         return "agreed", ""
-    if predicate != "date" and all(_is_update(a, b) for a, b in clashes):
+    if predicate not in ("date", "position") and all(_is_update(a, b) for a, b in clashes):
         return "update", "a later report gives a larger figure"
-    if predicate in ("money", "percentage") and all(
-            _market_move(a.claim) and _market_move(b.claim) for a, b in clashes):
+    if predicate in ("money", "percentage") and all(_market_figures(pair) for pair in clashes):
         return "update", "a market figure quoted at different moments"
     # one wording per range: "Three", "three" and "3" are one value, named once
     wordings: dict[tuple[float | None, float | None], str] = {}
@@ -449,8 +456,12 @@ def _status(predicate: str, items: list[_Item]) -> tuple[str, str]:
     return "disputed", "best estimates differ: " + " vs ".join(values)
 
 
-def _market_move(claim: Claim) -> bool:
-    return (claim.trigger or "").lower() in MARKET_MOVES
+def _market_figures(items: Sequence[_Item]) -> bool:
+    """Prices that moved ("Orvane shares fell 4.3%"): a move verb each, and a market subject
+    on at least one side (none on the others); "revenue rose 8%" is no market figure."""
+    heads = [head_of(i.claim.subject) for i in items]
+    return all((i.claim.trigger or "").lower() in MARKET_MOVES for i in items) and \
+        any(h in MARKET_HEADS for h in heads) and all(h is None or h in MARKET_HEADS for h in heads)
 
 
 def _is_update(a: _Item, b: _Item) -> bool:
