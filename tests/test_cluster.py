@@ -248,3 +248,27 @@ def test_the_date_penalty_is_whole_after_date_gap_days():
     assert math.isclose(near.score - mid.score, config.date_gap * 10 / config.date_gap_days,
                         abs_tol=1e-4)
     assert math.isclose(near.score - far.score, config.date_gap, abs_tol=1e-4)
+
+
+def test_events_are_kept_apart_by_language_when_the_input_names_it():
+    from dataclasses import replace
+
+    grouper = OnlineGrouper()
+    english = replace(_features("a", STRIKE, ["Lena Ortiz"], ["Kessel"]), language="en")
+    first = grouper.partial_fit(english, 1, "A")
+    other = replace(_features("b", STRIKE, ["Lena Ortiz"], ["Kessel"]), language="de")
+    assert grouper.partial_fit(other, 2, "B").new_event
+    unknown = _features("c", STRIKE, ["Lena Ortiz"], ["Kessel"])
+    assert grouper.partial_fit(unknown, 3, "C").event_id == first.event_id
+    assert as_features(grouper.events_[first.event_id]).language == "en"
+
+
+def test_the_language_comes_from_the_input_fields():
+    def article(metadata: dict) -> Article:
+        return Article(id="x", origin="t", text="Words.", metadata=metadata)
+
+    analysis = Analysis(article_id="x")
+    assert features_of(article({"lang": "en-GB"}), analysis).language == "en"
+    assert features_of(article({"inLanguage": "de_DE"}), analysis).language == "de"
+    assert features_of(article({"lang": "English please"}), analysis).language is None
+    assert features_of(article({}), analysis).language is None

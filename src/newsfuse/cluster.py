@@ -138,7 +138,8 @@ class OnlineGrouper:
         for key in features.index_keys():
             for event_id in self.index_.get(key, ()):
                 hits[event_id] += 1
-        open_ids = [e for e in hits if self._is_open(self.events_[e], features.date)]
+        open_ids = [e for e in hits if self._is_open(self.events_[e], features.date)
+                    and _same_language(self.events_[e], features.language)]
         open_ids.sort(key=lambda e: (-hits[e], e))
         return open_ids[:MAX_CANDIDATES]
 
@@ -313,6 +314,8 @@ class OnlineGrouper:
     def _start(self, features: ArticleFeatures, seq: int, title: str | None) -> EventRecord:
         state: dict[str, Any] = {"terms": {}, "people": {}, "names": {}, "places": {}, "orgs": {},
                                  "quantities": {}, "n": 0}
+        if features.language:  # events are kept apart by language: reports in two are two events
+            state["language"] = features.language
         record = EventRecord(id=event_id_for(features.article_id), title=title, start=None,
                              end=None, n_articles=0, first_seq=seq, last_seq=seq, state=state)
         self.events_[record.id] = record
@@ -493,7 +496,13 @@ def as_features(record: EventRecord) -> ArticleFeatures:
         person_counts=dict(state["people"]), quantities=set(state["quantities"]),
         years=set(state.get("years", {})), date=record.start,
         weekdays=set(state.get("weekdays", {})), agents=set(state.get("agents", {})),
-        title_terms=set(state.get("titles", {})))
+        title_terms=set(state.get("titles", {})), language=state.get("language"))
+
+
+def _same_language(record: EventRecord, language: str | None) -> bool:
+    """An article of a known language meets only events of that language (or of none known)."""
+    theirs = record.state.get("language")
+    return not language or not theirs or theirs == language
 
 
 def _cosine(terms: dict[str, float], centroid: dict[str, float],

@@ -24,6 +24,7 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _WEEKDAY = re.compile(r"^XXXX-WXX-([1-7])$")  # a weekday that no publication date resolved
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 TITLE_RARITY = 3.0  # headline words at least this rare count ("the", "after" and "says" do not)
+LANGUAGE_FIELDS = ("lang", "language", "inLanguage")  # input fields that name the language
 
 
 @lru_cache(maxsize=200_000)
@@ -50,6 +51,7 @@ class ArticleFeatures:
     weekdays: set[str] = field(default_factory=set)  # ISO numbers, "7" for Sunday; undated only
     agents: set[str] = field(default_factory=set)  # who did the lead happening: "offer|angels"
     title_terms: set[str] = field(default_factory=set)  # the headline's uncommon words
+    language: str | None = None  # "en", from the input's lang/language field; None: unknown
 
     def index_keys(self) -> set[str]:
         """Keys under which this article is looked up in the candidate index."""
@@ -91,7 +93,19 @@ def features_of(article: Article, analysis: Analysis) -> ArticleFeatures:
         features.weekdays = named_weekdays(analysis)
     features.agents = lead_agents(analysis)
     features.title_terms = title_terms(article.title)
+    features.language = article_language(article)
     return features
+
+
+def article_language(article: Article) -> str | None:
+    """The primary language subtag the input gave ("en-GB" -> "en"), or None."""
+    for key in LANGUAGE_FIELDS:
+        value = article.metadata.get(key)
+        if isinstance(value, str):
+            primary = value.strip().replace("_", "-").split("-")[0].lower()
+            if 2 <= len(primary) <= 3 and primary.isalpha():
+                return primary
+    return None
 
 
 def title_terms(title: str | None) -> set[str]:
