@@ -100,3 +100,14 @@ def test_a_later_report_of_another_slot_is_a_dispute_not_an_update():
     facts = compare_claims([("a", lap(13, "crash")), ("b", lap(14, "crash"))],
                            None, None, None, published)
     assert [f.status for f in facts] == ["disputed"]
+
+
+@pytest.mark.parametrize(("text", "subjects"), [
+    ("Hamilton has 19 points, while Verstappen scored 51 points.",
+     ["Hamilton point", "Verstappen point"]),
+    ("The army killed 12 militants in the raid.", ["militant"]),  # the killers own no one
+    ("The company has 300 employees.", ["employee"]),  # no name, no owner
+])
+def test_a_verb_of_having_names_whose_count_it_is(nlp, text, subjects):
+    claims = find_claims(text, nlp(text))
+    assert [c.subject for c in claims] == subjects

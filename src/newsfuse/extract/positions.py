@@ -18,6 +18,7 @@ five times", a race "stopped twice"). These are claims of their own kinds:
 The subject of both is what happened then, as for times and dates (the verb's lemma, "crash";
 the noun, "stoppage"), led by the named doer when the verb has one ("Brandt finish" and "Kell
 finish" are two facts, not a dispute), so that two reports' claims align on the same happening.
+`owner_of` gives counts the same lead: "Hamilton has 19 points" counts Hamilton's points.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ _NOT_HAPPENINGS = frozenset({"think"})  # "think twice"
 _CARDINAL_NOUNS = frozenset({"lap", "inning", "round", "minute", "hole", "stage", "day", "week",
                              "floor"})
 _UNITS = {"innings": "inning", "storey": "floor"}
+# Verbs whose subject owns the counted thing: points, seats, votes, medals, employees.
+OWNING_VERBS = frozenset("""have lead score win take earn gain get hold secure collect receive
+claim capture total amass tally own employ""".split())
+OWNER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_THE = re.compile(r"(?i)^the\s+")
 
 
 def find_positions(text: str, doc: Any, taken: Sequence[tuple[int, int]]) -> list[Claim]:
@@ -147,11 +153,27 @@ def _happening(head: Any) -> tuple[str | None, str | None, Any | None]:
 
 
 def _doer(verb: Any) -> str | None:
-    """The named subject of the verb ("Brandt finished"), as the proper noun it is."""
+    """The named subject of the verb ("Brandt finished"), as the name it is."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "PROPN":
-            return str(child.text)
+            ent = next((e for e in child.doc.ents if e.start <= child.i < e.end), None)
+            name = ent.text if ent is not None and ent.label_ in OWNER_ENTS else child.text
+            return _THE.sub("", str(name))
     return None
+
+
+def owner_of(token: Any) -> str | None:
+    """Whose a counted thing is, when a verb of having names them: "Rosberg leads by 12
+    points", "the Social Democrats won 52 seats" (Rosberg's points, the Social Democrats'
+    seats); None for other verbs ("the army killed 12 militants": not the army's)."""
+    verb = token
+    for _ in range(3):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in OWNING_VERBS:
+        return None
+    return _doer(verb)
 
 
 def _unit(noun: str) -> str:
