@@ -33,7 +33,6 @@ _MONTH_BEFORE = re.compile(
     r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*$")
 
 
-
 @dataclass(frozen=True)
 class Base:
     """One real article of the base corpus, placed in the replica's time span."""
