@@ -422,6 +422,9 @@ def test_quarters_of_a_game_are_not_a_share():
     ("Quarterback Jo Bell was 7 of 16 for 83 yards.", "7 of 16", "fraction", "of 16", 7),
     ("He finished completing seven out of 16 attempts.", "seven out of 16", "fraction", "of 16",
      7),
+    ("The Hawks finished 5-11 and fired their coach.", "5-11", "record", "record against 11", 5),
+    ("He leaves with a 42-38 record.", "42-38", "record", "record against 38", 42),
+    ("The club went 50-32-1 this year.", "50-32-1", "record", "record against 32-1", 50),
 ])
 def test_a_figure_read_with_a_second_one(text, wording, kind, unit, value):
     phrase = find_numbers(text)[0]
@@ -435,9 +438,10 @@ def test_a_score_is_one_figure_against_another_not_a_range():
 
 
 @pytest.mark.parametrize("text", ["It ended 3-1.", "Between 5-10 people came.",
-                                  "Two of the three men left."])
-def test_ranges_and_references_are_not_scores_or_shares(text):
-    assert all(p.kind not in ("score", "fraction") for p in find_numbers(text))
+                                  "Two of the three men left.", "It ran from 2016-11-02 on.",
+                                  "Pages 10-12 were cut and 20-30 homes burned."])
+def test_ranges_and_references_are_not_scores_shares_or_records(text):
+    assert all(p.kind not in ("score", "fraction", "record") for p in find_numbers(text))
     assert ranges("5-10 people came.") == [("5-10", 5, 10)]
 
 

@@ -56,7 +56,7 @@ BOUND_REACH = 1.5  # an exact figure this far above "more than N" is another fig
 # both claims name the same thing ("the offer per share").
 MEASURES = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
                       "duration", "count", "time", "date", "score", "fraction", "position",
-                      "frequency"})
+                      "frequency", "record"})
 # Measure subjects that name one thing in other words: the time a plane "landed" and the time it
 # "arrived"; a bank's "charge" and its "hit". Times and dates take the verb's lemma as subject.
 MEASURE_CLASSES = (

@@ -88,10 +88,10 @@ VAGUE_NOUNS = frozenset("number lot total series group couple handful majority h
                         "percent per cent bit deal while time way".split())
 DEFINITE = frozenset({"the", "these", "those", "both", "its", "their", "his", "her"})
 MEASURE_KINDS = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
-                           "duration", "time", "score", "fraction"})
+                           "duration", "time", "score", "fraction", "record"})
 # A bare count ("63 from Amazon accounts") borrows from the claim before it unless that is one of
 # these, which say when or how old rather than how many.
-UNBORROWED = frozenset({"time", "date", "age", "score", "fraction"})
+UNBORROWED = frozenset({"time", "date", "age", "score", "fraction", "record"})
 SIBLING_STEPS = 2
 CONTAINING = frozenset({"include", "contain", "comprise", "total", "number", "hold"})
 TALLY_NOUNS = frozenset({"number", "total", "tally", "count", "estimate", "figure"})

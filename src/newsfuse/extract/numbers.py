@@ -3,7 +3,8 @@
 A phrase is read from the text alone (no parse): "at least two" = [2, None], "about 150" =
 [135, 165], "over a dozen" = [13, None], "between 10 and 15" = [10, 15], "$85 billion" =
 [85e9, 85e9] USD, "a 34-year-old" = age 34, "100-odd" = [100, 130], "thousands of dollars" =
-[2000, None] USD. What the number counts is left to `claims`. Times of day ("5:10 a.m.", "about
+[2000, None] USD, "a 34-6 win" = a score of 34 against 6, "finished 5-11" = a record of 5 wins
+against 11 losses. What the number counts is left to `claims`. Times of day ("5:10 a.m.", "about
 5am", "noon") are read by `find_clock_times` as minutes after midnight. Years, dates, phone
 numbers, ordinals and labels ("page 12", "F-16") are skipped (dates come from `times`).
 """
@@ -309,12 +310,36 @@ def _pair(text: str, atom: re.Match[str], nxt: re.Match[str] | None,
             other < base and (_SCORE_AFTER.match(text[nxt.end():nxt.end() + 20]) or
                               _SCORE_BEFORE.search(text[max(0, atom.start() - 40):atom.start()])):
         return "score", f"score against {other:g}", nxt.end()
+    record = _record(text, atom, nxt, gap)
+    if record is not None:
+        return record
     if re.fullmatch(r"(?i)\s+(?:out\s+)?of\s+", gap) and other > base and \
             not _UNIT_AFTER.match(text[nxt.end():nxt.end() + 12]):
         return "fraction", f"of {other:g}", nxt.end()
     return None
 
 
+def _record(text: str, atom: re.Match[str], nxt: re.Match[str],
+            gap: str) -> tuple[str, str, int] | None:
+    """A win-loss(-tie) record ("finished 5-11", "a 42-38 record", "went 50-32-1"): the wins,
+    with the losses (and ties) in the unit; not a date ("2016-11-02") or a range of years."""
+    if not (re.fullmatch(r"[-–]", gap) and atom.group("d") and nxt.group("d")) or \
+            len(atom.group("d")) > 3 or len(nxt.group("d")) > 3 or \
+            re.search(r"\d[-–/.]$", text[max(0, atom.start() - 2):atom.start()]):
+        return None
+    tie = _TIE.match(text, nxt.end())
+    end = tie.end() if tie else nxt.end()
+    if not (tie or _RECORD_AFTER.match(text[end:end + 24])
+            or _RECORD_BEFORE.search(text[max(0, atom.start() - 30):atom.start()])):
+        return None
+    return "record", f"record against {nxt.group('d')}" + (f"-{tie.group(1)}" if tie else ""), end
+
+
+_TIE = re.compile(r"[-–](\d{1,3})(?![\d.,:/-])")
+_RECORD_AFTER = re.compile(r"(?i)^\s+(?:\w+\s+)?(?:record|season|seasons|mark|campaign|start|"
+                           r"finish|run|deficit)\b")
+_RECORD_BEFORE = re.compile(r"(?i)\b(?:went|finished|finish|finishes|posted|improved\s+to|"
+                            r"fell\s+to|dropped\s+to|record\s+(?:of|to|at))\s+(?:\S+\s+){0,2}$")
 _SCORE_AFTER = re.compile(r"(?i)^\s+(?:\w+\s+)?(?:win|victory|defeat|loss|lead|rout|triumph|"
                           r"drubbing|thrashing|scoreline|score|decision)\b")
 _SCORE_BEFORE = re.compile(r"(?i)\b(?:won|beat|beats|lost|loses|defeated|edged|routed|"
