@@ -318,6 +318,11 @@ def test_an_age_after_a_person_in_commas(nlp):
     assert (claim.predicate, claim.subject, claim.low, claim.unit) == (
         "age", "Tomas Ferrer", 72, "year")
     assert [c.predicate for c in claims(nlp, "In Lisbon, 12, were counted.")] != ["age"]
+    claim = one(nlp, "Marlow, 65, announced his retirement on Monday.")  # no entity type given
+    assert (claim.predicate, claim.subject, claim.low) == ("age", "Marlow", 65)
+    claim = one(nlp, "Lenk, who was 18 at the time, signed with the club.")
+    assert (claim.predicate, claim.subject, claim.low) == ("age", "Lenk", 18)
+    assert [c.predicate for c in claims(nlp, "The score was 18 at halftime.")] == []
 
 
 def test_n_odd_and_money_in_words(nlp):

@@ -59,6 +59,12 @@ def test_how_often_is_a_frequency_of_what_happened(nlp):
         ("twice", 2, "stop"), ("five times", 5, "come")]
 
 
+def test_a_title_held_that_often_is_a_frequency_of_the_title(nlp):
+    [(wording, value, unit, subject)] = found(nlp, "Jensen is a two-time champion.", "frequency")
+    assert (wording, value, unit) == ("two-time", 2, "times")
+    assert subject is not None and subject.endswith("champion")
+
+
 @pytest.mark.parametrize("text", [
     "The plant emits three times as many gases and runs twice a day.",
     "She now earns twice her old salary and five times their 2019 level.",

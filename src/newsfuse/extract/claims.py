@@ -202,13 +202,29 @@ def _apposed_person(text: str, tokens: list[Any], phrase: NumberPhrase) -> str |
             not 1 <= phrase.base <= OLDEST_AGE or phrase.base != int(phrase.base):
         return None
     if text[phrase.start - 2:phrase.start] != ", " or text[phrase.end:phrase.end + 1] not in ",;)":
-        return None
+        return _person_who_is(tokens[-1])
     comma = tokens[0].nbor(-1) if tokens[0].i > 0 else None
     name = comma.nbor(-1) if comma is not None and comma.i > 0 else None
-    if name is None or name.ent_type_ != "PERSON":
+    # a proper noun the model gave no type counts too ("Marlow, 65, said" opening a sentence)
+    if name is None or not (name.ent_type_ == "PERSON" or (name.pos_ == "PROPN"
+                                                           and not name.ent_type_)):
         return None
-    ent = next(e for e in name.doc.ents if e.start <= name.i < e.end)
-    return str(ent.text)
+    ent = next((e for e in name.doc.ents if e.start <= name.i < e.end), None)
+    return str(ent.text if ent is not None else name.text)
+
+
+def _person_who_is(number: Any) -> str | None:
+    """The person a bare number is said of ("Ramos is 37", "Lenk, who was 18 then"): an age."""
+    verb = number.head
+    if number.dep_ not in ("attr", "acomp", "npadvmod") or verb.lemma_ != "be":
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ == "who" and verb.dep_ == "relcl":
+        subject = verb.head
+    if subject is None or subject.pos_ != "PROPN" or subject.ent_type_ not in ("PERSON", ""):
+        return None
+    ent = next((e for e in subject.doc.ents if e.start <= subject.i < e.end), None)
+    return str(ent.text if ent is not None else subject.text)
 
 
 # --- tokens and skips ---------------------------------------------------------------------

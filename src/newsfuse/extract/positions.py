@@ -11,7 +11,8 @@ five times", a race "stopped twice"). These are claims of their own kinds:
   sanctions", "the first place of worship", "in the first place" or
   "for the first time": bare ordinals ("the first report") and names ("Game 7") are not slots.
   Quarters and periods are left out: in business news they are reporting periods, not slots.
-- `frequency`: how many times something happened, unit "times": "twice", "five times"; not
+- `frequency`: how many times something happened, unit "times": "twice", "five times", and a
+  title held that often ("a two-time champion", subject "champion"); not
   "once" (mostly a conjunction), "think twice", or a multiple ("three times as many", "twice
   the size", "five times their level", "twice-weekly").
 
@@ -28,7 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsfuse.extract.attribution import attribution
-from newsfuse.extract.claim_dates import occasion, phrase_head, tokens_in
+from newsfuse.extract.claim_dates import occasion, phrase_head, subject_of, tokens_in
 from newsfuse.extract.numbers import WORD_VALUES
 from newsfuse.model import Claim
 
@@ -47,6 +48,7 @@ _NOT_SLOTS_BEFORE_OF = frozenset({"round", "place"})  # "a round of talks", "a p
 NOUN_NUMBER = re.compile(rf"(?i)(?<![\w-]){_NOUN}\s+{_CARDINAL}(?![\w.,:-]*\d)(?!\w)")
 FREQUENCY = re.compile(rf"(?i)(?<![\w.,-])(?:(?P<twice>twice|thrice)|{_CARDINAL}\s+times)\b"
                        r"(?!-)")
+TIMES_TITLE = re.compile(rf"(?i)(?<![\w.,-]){_CARDINAL}-times?(?=\s+[A-Za-z])")  # "two-time"
 _MULTIPLE_AFTER = re.compile(r"(?i)^\s+(?:as|the|that|this|what|more|less|fewer|larger|bigger|"
                              r"higher|greater|faster|smaller|lower|over|a|an|per|each|every|"
                              r"daily|weekly|monthly|yearly|annually|his|her|its|their|our|my|"
@@ -93,6 +95,9 @@ def find_positions(text: str, doc: Any, taken: Sequence[tuple[int, int]]) -> lis
             times = {"twice": 2.0, "thrice": 3.0}.get((match.group("twice") or "").lower())
             found.append((match.start(), match.end(), "frequency",
                           times or _cardinal(match.group("c")), "times", None))
+    for match in TIMES_TITLE.finditer(text):
+        found.append((match.start(), match.end(), "frequency", _cardinal(match.group("c")),
+                      "times", None))
     claims: list[Claim] = []
     spans = list(taken)
     for start, end, predicate, value, unit, pair in sorted(found):
@@ -126,6 +131,10 @@ def _claim(text: str, doc: Any, start: int, end: int, predicate: str, value: flo
         return None  # "placed", "timed": the slot word is not a noun here
     head = phrase_head(tokens)
     subject, trigger, verb = _happening(head)
+    if predicate == "frequency" and _is_title(text[start:end]):
+        title = head.head if head.head.pos_ in ("NOUN", "PROPN") else None
+        subject = subject_of(title) if title is not None else None  # "two-time champion"
+        trigger, verb = (str(title.text) if title is not None else None), None
     if subject is None and unit in ("time", "attempt", "try"):
         return None  # "for the fifth time" says nothing without what happened
     if verb is not None and verb.lemma_.lower() in _NOT_HAPPENINGS:
@@ -137,6 +146,11 @@ def _claim(text: str, doc: Any, start: int, end: int, predicate: str, value: flo
     return Claim(predicate=predicate, subject=subject, low=value, high=value, unit=unit,
                  value=wording, text=wording, start=start, end=end,
                  attribution=attribution(head.sent, head), trigger=trigger)
+
+
+def _is_title(wording: str) -> bool:
+    """ "two-time", "three-times": how often someone has been what the noun says."""
+    return bool(TIMES_TITLE.fullmatch(wording))
 
 
 def _happening(head: Any) -> tuple[str | None, str | None, Any | None]:
