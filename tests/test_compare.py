@@ -296,3 +296,14 @@ def test_the_same_year_in_two_reports_confirms_itself_whatever_the_subjects():
     other = claim("date", 20150101, 20151231, "title", "2015").model_copy(update={"unit": "date"})
     assert statuses(compare_claims([("a", year("win")), ("b", other)])) == [
         ("date", "single_source"), ("date", "single_source")]
+
+
+def test_dates_years_apart_are_other_happenings_and_a_year_apart_a_dispute():
+    def year(value: int) -> Claim:
+        return claim("date", value * 10000 + 101, value * 10000 + 1231, "win",
+                     str(value)).model_copy(update={"unit": "date"})
+
+    apart = compare_claims([("a", year(1908)), ("b", year(2016))])
+    assert statuses(apart) == [("date", "single_source"), ("date", "single_source")]
+    close = compare_claims([("a", year(2002)), ("b", year(2003))])
+    assert statuses(close) == [("date", "disputed")]

@@ -6,7 +6,8 @@ their subjects are compatible (same head, or one is generic like "people"; "U.S.
 joins the first group it can belong to, preferring one whose figures it agrees with ("18
 individuals" arrested goes with "17 men and one woman", not with "17 men"). Date claims compare
 their own days (not their sentence's), only at the same precision ("2017" is not "Dec. 31,
-2017"), and one report restating a day keeps it in one fact.
+2017") and at most a year apart ("won in 1908" and "won in 2016" are two wins), and one report
+restating a day keeps it in one fact.
 
 Each independent origin contributes its most specific claim. Independence: a reprint counts as
 its original, and claims attributed to the same source ("according to the PMF") count once.
@@ -86,6 +87,7 @@ dropped drop drops dipped dip slipped slip edged edge gained gain gains jumped j
 tumbled tumble plunged plunge slid slide soared soar sank sink traded trade trades trading closed
 close closing opened open rallied rally""".split())
 DATE_SLACK_DAYS = 1
+DATE_CLAIM_SLACK_YEARS = 1  # dates further apart are other happenings ("2002" vs "2003" is one)
 # "an estimated N" reads as "about N" (a range), but its best estimate is the estimate's own
 # figure: half as wide, so "an estimated $1.9 billion" and "$2.07 billion" are two figures while
 # "an estimated 150" and "151" are one.
@@ -303,6 +305,8 @@ def _same_thing(a: _Item, b: _Item) -> bool:
         return False
     if a.claim.unit == "date" and _grain(a.claim) != _grain(b.claim):
         return False  # "in 2017" says less than "on Dec. 31, 2017": not the same statement
+    if a.claim.unit == "date" and _years_apart(a.claim, b.claim) > DATE_CLAIM_SLACK_YEARS:
+        return False  # "won in 1908" and "won in 2016" are two wins, not a dispute
     if a.article == b.article and (a.claim.start, a.claim.end) != (b.claim.start, b.claim.end) and (
             (a.claim.subject or "") != (b.claim.subject or "") or not compatible(a.claim, b.claim)
     ) and not (a.claim.unit == "date" and _same_figure(a.claim, b.claim)):
@@ -334,6 +338,12 @@ def _same_person(a: str | None, b: str | None) -> bool:
         return False
     short, long = sorted((words_a, words_b), key=len)
     return [w.lower() for w in long[-len(short):]] == [w.lower() for w in short]
+
+
+def _years_apart(a: Claim, b: Claim) -> int:
+    if a.low is None or b.low is None:
+        return 0
+    return abs(int(a.low) // 10000 - int(b.low) // 10000)
 
 
 def _grain(claim: Claim) -> int:
