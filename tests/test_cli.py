@@ -98,6 +98,10 @@ def test_usage_errors_exit_2_with_one_sentence(tmp_path):
     assert no_store.returncode == 2 and "store not found" in no_store.stderr
     bad_suffix = run_cli("analyze", str(EXAMPLES), "-o", str(tmp_path / "r.pdf"))
     assert bad_suffix.returncode == 2
+    for args in (("analyze", str(EXAMPLES), "--no-such-option"), ("analyze",)):
+        wrong = run_cli(*args)  # Click's own usage errors, whichever copy of Click Typer uses
+        assert wrong.returncode == 2 and wrong.stderr.startswith("Error [NF101]"), wrong.stderr
+        assert len(wrong.stderr.strip().splitlines()) == 1 and "Traceback" not in wrong.stderr
 
 
 def test_some_rejected_exits_1_and_rejected_lists_them(tmp_path):

@@ -382,6 +382,13 @@ def migrate(db: DbOpt = None) -> None:
     typer.echo(f"{resolve_db(db)}: schema version {version}", err=True)
 
 
+def _is_click_error(exc: Exception) -> bool:
+    """Click's own errors, from click or from the copy Typer ships (typer._click, Typer 0.20+):
+    told by their shape, since the two copies share no class."""
+    return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__) and \
+        hasattr(exc, "format_message")
+
+
 def main() -> None:
     """Entry point: run the app, turning newsfuse errors into one sentence and an exit code."""
     try:
@@ -397,11 +404,10 @@ def main() -> None:
         typer.echo("Aborted.", err=True)
         sys.exit(130)
     except Exception as exc:  # the CLI's last resort: one sentence unless --debug
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if _is_click_error(exc):  # a bad option or argument: one sentence, exit code 2
+            message = str(exc.format_message()).rstrip(".")  # type: ignore[attr-defined]
+            typer.echo(f"Error [{UsageError.code}]: {message} (see --help).", err=True)
+            sys.exit(int(getattr(exc, "exit_code", 2)))
         if _state["debug"]:
             raise
         typer.echo(f"Error [NF999]: unexpected {type(exc).__name__}: {exc} (rerun with --debug "
