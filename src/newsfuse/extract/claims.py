@@ -15,7 +15,9 @@ Attribution is the source noun phrase of "according to X" or of a speech verb go
 number's clause, within the sentence. The trigger is the event noun behind a casualty verb
 ("killed in the strikes" -> "strikes") or else the verb or noun the number attaches to.
 
-Ages also come from a person named before a bare number in commas ("Jane Roe, 41, said");
+Ages also come from a person named before a bare number in commas ("Jane Roe, 41, said") or said
+to be that number ("Lenk, who was 18"); a count that a verb of having ties to a named subject is
+theirs ("Hamilton has 19 points": "Hamilton point"); win-loss records are claims like scores;
 times of day ("landed at 10:15 p.m.") are `time` claims in minutes after midnight, and calendar
 dates the `times` extractor resolved ("released on May 4", "a 2015 sting") are `date` claims as
 YYYYMMDD numbers; the subject of both is what happened then (the verb's lemma, "land",
