@@ -1,7 +1,7 @@
 """Scale: a long stream of varied real articles ingested end to end, against the bare spaCy rate.
 
 Run: python bench/scale.py [--articles 200000] [--span-days 30] [--spacy-sample 2000] [--db URL]
-                           [--keep DIR [--hours H]] [--engine ray]
+                           [--keep DIR [--hours H | --status]] [--engine ray]
 Builds a stream from the real articles of ../shared/data (gold fields dropped; see
 scale_stream.py): replica r of the base corpus follows replica r-1 in time, and from replica 1
 on its names, rarer words and counts are varied, so that every replica is a different set of
@@ -419,6 +419,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None,
                         help="a folder that keeps the run (shards, store, ledger) so that the "
                              "same command goes on with it in a later sitting")
+    parser.add_argument("--status", action="store_true",
+                        help="with --keep: print the kept run's figures so far and stop")
     parser.add_argument("--hours", type=float, default=None,
                         help="with --keep: end this sitting at the next shard after H hours")
     args = parser.parse_args()
@@ -428,8 +430,8 @@ def main() -> None:
         parser.error("--engine ray compares two SQLite stores; leave out --db")
     if args.keep and (args.db or args.engine == "ray"):
         parser.error("--keep runs the default engine into SQLite; leave out --db and --engine")
-    if args.hours is not None and not args.keep:
-        parser.error("--hours ends a sitting of a kept run; give --keep DIR too")
+    if (args.hours is not None or args.status) and not args.keep:
+        parser.error("--hours and --status are for a kept run; give --keep DIR too")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     workers = args.workers or os.cpu_count() or 1
     corpus = base_corpus(args.span_days)

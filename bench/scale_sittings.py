@@ -161,6 +161,10 @@ def run_kept(args: argparse.Namespace, corpus: list[Base], workers: int) -> None
     db = folder / STORE
     before, first = resume_point(db)
     number = len(list(folder.glob("points-*.jsonl"))) + 1
+    if args.status:  # the figures so far, without a sitting or the reference pass
+        print(f"kept run in {folder}: {before:,} of {args.articles:,} articles stored so far")
+        report(folder, plan, workers, reference=False)
+        return
     if any(r.get("complete") for r in sittings(folder)):
         print(f"kept run in {folder}: complete, {before:,} articles stored")
         report(folder, plan, workers)
@@ -194,7 +198,7 @@ def run_kept(args: argparse.Namespace, corpus: list[Base], workers: int) -> None
         print(f"the run goes on with the same command (--keep {folder})")
 
 
-def report(folder: Path, plan: dict[str, Any], workers: int) -> None:
+def report(folder: Path, plan: dict[str, Any], workers: int, reference: bool = True) -> None:
     """The whole run's figures from its sittings, printed as one run, then the reference."""
     done = sittings(folder)
     for record in done:
@@ -236,7 +240,10 @@ def report(folder: Path, plan: dict[str, Any], workers: int) -> None:
               tables=tables, backend="SQLite")
     print(f"the whole run, {len(done)} sittings joined end to end "
           "(stage times from the sittings that ended normally):")
-    written = Written(words=plan["words"])
+    # the plan counts the whole stream's words; a run in progress has read its share of them
+    share = min(1.0, run.stored / plan["settings"]["articles"])
+    written = Written(words=round(plan["words"] * share))
     cpu_rate = print_run(run, written, workers)
-    print_reference(plan["sample"], workers, run.stored / run.seconds, cpu_rate)
+    if reference:
+        print_reference(plan["sample"], workers, run.stored / run.seconds, cpu_rate)
 

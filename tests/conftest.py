@@ -1,4 +1,4 @@
-"""Shared fixtures: temporary stores, the sample corpus, the seeds, and a CLI runner."""
+"""Shared fixtures: temporary stores, the sample corpus, the seeds, a CLI runner and the spaCy model."""
 
 from __future__ import annotations
 
@@ -102,3 +102,11 @@ def web_db(tmp_path_factory) -> Path:
     result = run_cli("ingest", str(EXAMPLES), str(hostile), "--db", str(db))
     assert result.returncode == 0, result.stderr[-2000:]
     return db
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The project's spaCy pipeline (loaded once per process)."""
+    from newsfuse.nlp import load_model
+
+    return load_model()

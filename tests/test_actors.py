@@ -11,14 +11,6 @@ from newsfuse.extract.places import find_places
 from newsfuse.model import Actor, Mention
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    """The project's spaCy pipeline (loaded once per process)."""
-    from newsfuse.nlp import load_model
-
-    return load_model()
-
-
 def actors(nlp, text: str) -> list[Actor]:
     """The actors of one text; every mention must slice the text exactly, without overlaps."""
     doc = nlp(text)

@@ -9,14 +9,6 @@ from newsfuse.extract.numbers import ABOUT_SHARE, find_numbers, parse_number
 from newsfuse.model import Claim
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    """The project's spaCy pipeline (loaded once per process)."""
-    from newsfuse.nlp import load_model
-
-    return load_model()
-
-
 def claims(nlp, text: str) -> list[Claim]:
     """Parse and extract one text; every span must slice the text to the claim's words."""
     found = find_claims(text, nlp(text))

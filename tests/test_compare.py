@@ -9,9 +9,11 @@ INF = None
 
 
 def claim(predicate: str, low: float | None, high: float | None, subject: str | None = None,
-          value: str = "", attribution: str | None = None, start: int = 0) -> Claim:
+          value: str = "", attribution: str | None = None, start: int = 0,
+          unit: str | None = None, trigger: str | None = None) -> Claim:
     return Claim(predicate=predicate, low=low, high=high, subject=subject, value=value,
-                 text=value, start=start, end=start + len(value), attribution=attribution)
+                 text=value, start=start, end=start + len(value), attribution=attribution,
+                 unit=unit, trigger=trigger)
 
 
 def statuses(facts):
@@ -257,8 +259,7 @@ def test_an_estimated_figure_and_a_figure_further_off_disagree():
 
 def test_market_figures_quoted_at_other_moments_are_updates_not_disputes():
     def move(value: float, trigger: str, subject: str | None = "Orvane share") -> Claim:
-        return claim("percentage", value, value, subject, f"{value}%").model_copy(
-            update={"trigger": trigger})
+        return claim("percentage", value, value, subject, f"{value}%", trigger=trigger)
 
     moved = compare_claims([("a", move(4.3, "fell")), ("b", move(1.5, "fell")),
                             ("c", move(6.6, "dropped"))])
@@ -273,8 +274,7 @@ def test_market_figures_quoted_at_other_moments_are_updates_not_disputes():
 
 def test_ages_align_only_on_the_same_named_person():
     def age(years: float, subject: str) -> Claim:
-        return claim("age", years, years, subject, f"{years:g}").model_copy(
-            update={"unit": "year"})
+        return claim("age", years, years, subject, f"{years:g}", unit="year")
 
     two_men = compare_claims([("a", age(35, "driver")), ("b", age(37, "Finnish driver"))])
     assert statuses(two_men) == [("age", "single_source"), ("age", "single_source")]
@@ -288,20 +288,19 @@ def test_ages_align_only_on_the_same_named_person():
 
 def test_the_same_year_in_two_reports_confirms_itself_whatever_the_subjects():
     def year(subject: str) -> Claim:
-        return claim("date", 20160101, 20161231, subject, "2016").model_copy(
-            update={"unit": "date"})
+        return claim("date", 20160101, 20161231, subject, "2016", unit="date")
 
     facts = compare_claims([("a", year("win")), ("b", year("title"))])
     assert statuses(facts) == [("date", "agreed")]
-    other = claim("date", 20150101, 20151231, "title", "2015").model_copy(update={"unit": "date"})
+    other = claim("date", 20150101, 20151231, "title", "2015", unit="date")
     assert statuses(compare_claims([("a", year("win")), ("b", other)])) == [
         ("date", "single_source"), ("date", "single_source")]
 
 
 def test_dates_years_apart_are_other_happenings_and_a_year_apart_a_dispute():
     def year(value: int) -> Claim:
-        return claim("date", value * 10000 + 101, value * 10000 + 1231, "win",
-                     str(value)).model_copy(update={"unit": "date"})
+        return claim("date", value * 10000 + 101, value * 10000 + 1231, "win", str(value),
+                     unit="date")
 
     apart = compare_claims([("a", year(1908)), ("b", year(2016))])
     assert statuses(apart) == [("date", "single_source"), ("date", "single_source")]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsfuse.nlp import analysis_of, load_model
+from newsfuse.nlp import analysis_of
 
 PIECES = ["The army said", "\u201cWe will respond,\u201d", "he added", "at least 12 people",
           "were killed", "on Tuesday", "in Kessel,", "Norland.", "about 150", "\u00abNo\u00bb",
@@ -14,11 +13,6 @@ PIECES = ["The army said", "\u201cWe will respond,\u201d", "he added", "at least
           "two-thirds", "last week", "2019", "\n\n", "Mr.", "U.S.", "a militia leader",
           "the Northern Brigade", "according to officials,", "\u2014", "...", "airstrikes hit",
           "a 34-year-old man", "Twenty-three", "since October 17", "\u00e9t\u00e9", "-", ","]
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_model(None)
 
 
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30),

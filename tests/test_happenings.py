@@ -11,14 +11,6 @@ from newsfuse.ingest import InputOptions, read_inputs
 PUB = "2024-05-16"  # a Thursday
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    """The project's spaCy pipeline (loaded once per process)."""
-    from newsfuse.nlp import load_model
-
-    return load_model()
-
-
 def happenings(nlp, text: str, published: str | None = PUB) -> list[Happening]:
     """The happenings of one text; every span must be exact and at most one may be main."""
     doc = nlp(text)

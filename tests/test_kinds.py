@@ -8,14 +8,6 @@ from newsfuse.extract.kinds import TYPES, EventType, event_type_of, find_event_t
 from newsfuse.ingest import read_inputs
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    """The project's spaCy pipeline (loaded once per process)."""
-    from newsfuse.nlp import load_model
-
-    return load_model()
-
-
 def kind(nlp, text: str) -> EventType | None:
     """The event type of one text; its trigger span must slice the text exactly."""
     found = find_event_type(text, nlp(text))

@@ -15,14 +15,6 @@ from newsfuse.extract.places import (
 )
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    """The project's spaCy pipeline (loaded once per process)."""
-    from newsfuse.nlp import load_model
-
-    return load_model()
-
-
 def places(nlp, text: str) -> list[Place]:
     """Parse and geocode one text; every span must slice the text exactly."""
     found = find_places(text, nlp(text))

@@ -10,14 +10,6 @@ from newsfuse.extract.positions import find_positions
 from newsfuse.model import Claim
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    """The project's spaCy pipeline (loaded once per process)."""
-    from newsfuse.nlp import load_model
-
-    return load_model()
-
-
 def found(nlp, text: str, predicate: str) -> list[tuple[str, float | None, str | None, str | None]]:
     """(wording, value, unit, subject) of the positions module's claims of one predicate, with
     nothing taken before it; spans checked."""

@@ -12,14 +12,6 @@ from newsfuse.model import Actor, Mention
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    """The project's spaCy pipeline (loaded once per process)."""
-    from newsfuse.nlp import load_model
-
-    return load_model()
-
-
 def local_actors(doc) -> list[Actor]:
     """Stand-in actors from the model's PERSON/ORG entities, one per distinct name."""
     found: dict[str, list[Mention]] = {}

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from newsfuse.extract.roles import find_roles
 from newsfuse.model import Analysis, Role
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    """The project's spaCy pipeline (loaded once per process)."""
-    from newsfuse.nlp import load_model
-
-    return load_model()
 
 
 def roles(nlp, text: str) -> list[Role]:

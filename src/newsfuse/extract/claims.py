@@ -164,7 +164,7 @@ def _claim(text: str, doc: Any, phrase: NumberPhrase, earlier: list[Claim]) -> C
     span_tokens = tokens_in(doc, phrase.start, phrase.end)
     if not tokens:
         return None
-    person = _apposed_person(text, tokens, phrase)
+    person = _aged_person(text, tokens, phrase)
     if person is not None:
         return _claim_of(text, phrase, "age", person, None, tokens[-1], "year")
     if _skipped(doc, tokens, phrase):
@@ -198,8 +198,9 @@ def _claim_of(text: str, phrase: NumberPhrase, predicate: str, subject: str | No
                  end=phrase.end, attribution=attribution(head.sent, head), trigger=trigger)
 
 
-def _apposed_person(text: str, tokens: list[Any], phrase: NumberPhrase) -> str | None:
-    """The person a bare number in commas follows ("Jane Roe, 41, said"): that is an age."""
+def _aged_person(text: str, tokens: list[Any], phrase: NumberPhrase) -> str | None:
+    """The person a bare number is the age of: in commas after the name ("Jane Roe, 41,
+    said"), or said of them ("Lenk, who was 18")."""
     if phrase.kind != "count" or phrase.modifier or phrase.word or phrase.start < 2 or \
             not 1 <= phrase.base <= OLDEST_AGE or phrase.base != int(phrase.base):
         return None
