@@ -522,3 +522,38 @@ def test_holidays_are_dated_nearest_the_publication(nlp):
         ("New Year's Eve", 20171231, "leave"), ("New Year's Day", 20180101, "dock")]
     assert dated(nlp, "Shops close on Christmas Day.", "2018-12-30")[0][1] == 20181225
     assert dated(nlp, text, None) == []
+
+
+def test_dates_that_bound_a_span_and_years_ago_are_date_claims(nlp):
+    published = "2018-02-07T10:00:00"
+    assert dated(nlp, "She need not pay the full amount until November 2018.", published) == [
+        ("November 2018", 20181101, "pay")]
+    assert dated(nlp, "The club has won four titles since 2010.", published) == [
+        ("2010", 20100101, "win")]
+    assert dated(nlp, "The couple met 25 years ago in Leeds.", published) == [
+        ("25 years ago", 19930101, "meet")]
+    assert dated(nlp, "The rebels attacked three days ago.", published) == []  # the happening's
+    assert dated(nlp, "The couple met 25 years ago in Leeds.", None) == []
+
+
+@pytest.mark.parametrize(("text", "wording", "value", "unit"), [
+    ("The Otters won the Grand Series 4-3.", "4-3", 4, "score against 3"),
+    ("The Otters lead the series 3-2.", "3-2", 3, "score against 2"),
+    ("Corran drew 1-1 with Tallow.", "1-1", 1, "score against 1"),
+    ("It ended in a 2-2 draw.", "2-2", 2, "score against 2"),
+])
+def test_series_scores_and_draws_are_scores(text, wording, value, unit):
+    scores = [p for p in find_numbers(text) if p.kind == "score"]
+    assert [(text[p.start:p.end], p.low, p.unit) for p in scores] == [(wording, value, unit)]
+
+
+@pytest.mark.parametrize("text", ["The ratio was 1-1.", "He owns a Vexa 3 Series 2-door.",
+                                  "Series 4-3b of the catalogue was lost."])
+def test_labels_and_even_figures_without_a_draw_are_not_scores(text):
+    assert all(p.kind != "score" for p in find_numbers(text))
+
+
+def test_over_innings_is_across_them_not_more_than():
+    assert ranges("Ruiz allowed one run over four innings.")[-1] == ("four", 4, 4)
+    assert ranges("Over 20 games were played.") == [("Over 20", 21, None)]
+    assert ranges("He scored over 30 points.") == [("over 30", 31, None)]

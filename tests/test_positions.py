@@ -109,3 +109,24 @@ def test_a_later_report_of_another_slot_is_a_dispute_not_an_update():
 def test_a_verb_of_having_names_whose_count_it_is(nlp, text, subjects):
     claims = find_claims(text, nlp(text))
     assert [c.subject for c in claims] == subjects
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    ("It leaves Brandt with a 12-point lead in the standings.", "point lead"),
+    ("Kell, whose lead was cut to 12 points, finished second.", "point lead"),
+    ("The result brought the gap to just 12 points.", "point gap"),
+    ("The Otters took a three-goal advantage.", "Otters goal advantage"),
+    ("Kell scored 12 points.", "Kell point"),  # a tally, not a margin
+])
+def test_a_margin_is_told_from_a_tally(nlp, text, subject):
+    claims = [c for c in find_claims(text, nlp(text)) if c.predicate == "count"]
+    assert [c.subject for c in claims] == [subject]
+
+
+def test_margins_align_with_each_other_not_with_tallies():
+    lead = Claim(predicate="count", subject="point lead", low=12, high=12, start=0, end=2)
+    gap = lead.model_copy(update={"subject": "point gap"})
+    tally = lead.model_copy(update={"subject": "point", "low": 19, "high": 19})
+    facts = compare_claims([("a", lead), ("b", gap), ("c", tally)])
+    assert sorted((len(f.claims), f.status) for f in facts) == [
+        (1, "single_source"), (2, "agreed")]

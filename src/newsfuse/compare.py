@@ -65,6 +65,7 @@ MEASURE_CLASSES = (
     frozenset({"leave", "depart", "take-off", "departure", "takeoff", "lift-off", "launch"}),
     frozenset({"charge", "hit", "write-down", "writedown"}),
     frozenset({"profit", "earning", "income"}),
+    frozenset({"lead", "gap", "margin", "advantage", "cushion"}),
 )
 DATE_SPREAD_DAYS = 3  # reports dating the happening further apart than this speak of others
 MAGNITUDE = 10.0  # figures this many times apart are about different things, not a dispute

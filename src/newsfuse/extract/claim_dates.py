@@ -39,7 +39,7 @@ _HOLIDAY = re.compile(r"(?i)\b(?:new\s+year[’']s\s+(?:day|eve)|christmas\s+(?:
 def occasion(token: Any) -> tuple[str | None, str | None]:
     """(subject, trigger) of a time or date: the verb or noun it dates ("landed at 10 p.m." ->
     "land"; "a 2015 sting operation" -> "sting operation"); no subject for speech verbs."""
-    slot = token
+    slot = token.head if token.lower_ == "ago" else token  # "met 25 years ago": the meeting
     while slot.dep_ in ("nummod", "compound", "npadvmod", "appos", "quantmod", "nmod", "pobj",
                         "prep", "conj") and slot.head.i != slot.i and \
             slot.pos_ not in ("VERB", "AUX"):
@@ -63,6 +63,7 @@ _MONTH_WORD = re.compile(r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:
                          r"july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"
                          r"dec(?:ember)?)\b\.?")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_YEARS_AGO = re.compile(r"(?i)\b(?:years?|decades?)\s+ago$")  # "25 years ago": a year, resolved
 
 
 def date_claims(text: str, doc: Any, times: Sequence[TimeExpr],
@@ -72,14 +73,14 @@ def date_claims(text: str, doc: Any, times: Sequence[TimeExpr],
     (`compare_dates`). A yearless day that `times` put before publication moves on a year when
     its clause speaks of the future ("will be in theaters on May 4")."""
     for time in times:
-        if time.point or not time.low or not time.high or not time.value[:4].isdigit():
-            continue
+        if not time.low or not time.high or not time.value[:4].isdigit():
+            continue  # "since 2010" and "until November 2018" state their dates too
         month = _MONTH_WORD.search(time.text)
         if time.type == "TIME":  # "11:36 a.m. on Jan. 1, 2018": the date part only
             if month is None:
                 continue
             start = time.start + month.start()
-        elif month is None and not _YEAR.search(time.text):
+        elif month is None and not _YEAR.search(time.text) and not _YEARS_AGO.search(time.text):
             continue
         else:
             start = time.start

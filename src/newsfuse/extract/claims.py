@@ -44,7 +44,7 @@ from newsfuse.extract.claim_dates import (
     tokens_in,
 )
 from newsfuse.extract.numbers import ATOM, NumberPhrase, find_clock_times, find_numbers
-from newsfuse.extract.positions import find_positions, owner_of
+from newsfuse.extract.positions import find_positions, margin_of, owner_of
 from newsfuse.model import Claim, TimeExpr
 
 CASUALTY_VERBS = {
@@ -186,7 +186,9 @@ def _claim(text: str, doc: Any, phrase: NumberPhrase, earlier: list[Claim]) -> C
         if alone and subject is None:
             subject = _antecedent(earlier, sentence.start_char, predicate)
         owner = owner_of(head) if predicate == "count" and subject else None
+        margin = margin_of(head) if predicate == "count" and subject else None
         subject = f"{owner} {subject}" if owner else subject  # "Hamilton point", "Greens seat"
+        subject = f"{subject} {margin}" if margin else subject  # "point lead"
     return _claim_of(text, phrase, predicate, subject, trigger, head, phrase.unit)
 
 

@@ -118,8 +118,13 @@ _LABEL_BEFORE = re.compile(
     r"season|verse|code|pin|band|bay|squad|battalion|brigade|division|regiment|corps|week|day|"
     r"stage|round|game|match|hole|lap|terminal|pier|block|lot|ward|district|sector|zone|unit|"
     r"number\s+of\s+the|years?\s+of|class|tier|size|series|batch|rule|title|act)\s*$")
+_SPELLS = re.compile(r"(?i)^\s+(?:\w+\s+)?(?:innings|games|seasons|starts|matches|races|"
+                     r"rounds|laps|holes|quarters|periods|sets|frames|outings)\b")
 _AGED = re.compile(r"(?i)\baged\s+$")
 _COMPOUND_AFTER = re.compile(r"^-[A-Za-z]")
+# "a 12-point lead", "a three-goal advantage": a count of points, margins read it (positions.py)
+_MARGIN_AFTER = re.compile(r"(?i)^-(?:point|vote|stroke|run|goal|shot|length|game)\s+"
+                           r"(?:\w+\s+)?(?:lead|margin|gap|deficit|advantage|cushion)\b")
 # "two-thirds of", "three quarters of": a share, kept as a percentage so it meets "67%"; only
 # before "of", because "three quarters" alone is as often a game's periods.
 FRACTIONS = {"third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "eighth": 8, "tenth": 10}
@@ -204,8 +209,12 @@ def find_numbers(text: str) -> list[NumberPhrase]:
 
 def _plausible(text: str, atom: re.Match[str]) -> bool:
     before, after = text[max(0, atom.start() - 30):atom.start()], text[atom.end():atom.end() + 30]
-    if _TIME_AFTER.match(after) or _DATE_AFTER.match(after) or _LABEL_BEFORE.search(before):
+    if _TIME_AFTER.match(after) or _DATE_AFTER.match(after):
         return False
+    label = _LABEL_BEFORE.search(before)
+    series = bool(label) and label.group().lower().rstrip().endswith("series")
+    if label and not (series and _SERIES_SCORE.match(after)):
+        return False  # "Game 7" is a label; "won the series 4-3" is a score
     if atom.group("d") and _MONTH_BEFORE.search(before):
         return False  # "Oct. 17"
     digits = atom.group("d")
@@ -230,6 +239,8 @@ def _phrase(text: str, atom: re.Match[str],
         start -= len(cur.group())
     before = text[max(0, start - 40):start]
     mod_match = _MOD_RE.search(before)
+    if mod_match and mod_match.group(1) == "over" and _SPELLS.match(text[atom.end():]):
+        mod_match = None  # "over four innings" is across them, not more than four
     modifier = MODIFIERS[" ".join(mod_match.group(1).lower().split())] if mod_match else None
     pair = _pair(text, atom, nxt, base) if modifier is None and not cur else None
     if pair is not None:
@@ -307,8 +318,7 @@ def _pair(text: str, atom: re.Match[str], nxt: re.Match[str] | None,
     if other is None or other != int(other) or nxt.group("ds") or nxt.group("dm"):
         return None
     if re.fullmatch(r"\s*[-–]\s*", gap) and atom.group("d") and nxt.group("d") and \
-            other < base and (_SCORE_AFTER.match(text[nxt.end():nxt.end() + 20]) or
-                              _SCORE_BEFORE.search(text[max(0, atom.start() - 40):atom.start()])):
+            _scored(text, atom, nxt, other < base, other == base):
         return "score", f"score against {other:g}", nxt.end()
     record = _record(text, atom, nxt, gap)
     if record is not None:
@@ -317,6 +327,17 @@ def _pair(text: str, atom: re.Match[str], nxt: re.Match[str] | None,
             not _UNIT_AFTER.match(text[nxt.end():nxt.end() + 12]):
         return "fraction", f"of {other:g}", nxt.end()
     return None
+
+
+def _scored(text: str, atom: re.Match[str], nxt: re.Match[str], ahead: bool,
+            level: bool) -> bool:
+    """Whether "N-M" is a score: the winner's figure first with a word of winning or leading
+    around it ("won 3-1", "a 34-6 win"), or a tie with a word of drawing ("drew 1-1")."""
+    before = text[max(0, atom.start() - 40):atom.start()]
+    after = text[nxt.end():nxt.end() + 20]
+    if ahead:
+        return bool(_SCORE_AFTER.match(after) or _SCORE_BEFORE.search(before))
+    return level and bool(_DRAW_AFTER.match(after) or _DRAW_BEFORE.search(before))
 
 
 def _record(text: str, atom: re.Match[str], nxt: re.Match[str],
@@ -342,8 +363,13 @@ _RECORD_BEFORE = re.compile(r"(?i)\b(?:went|finished|finish|finishes|posted|impr
                             r"fell\s+to|dropped\s+to|record\s+(?:of|to|at))\s+(?:\S+\s+){0,2}$")
 _SCORE_AFTER = re.compile(r"(?i)^\s+(?:\w+\s+)?(?:win|victory|defeat|loss|lead|rout|triumph|"
                           r"drubbing|thrashing|scoreline|score|decision)\b")
-_SCORE_BEFORE = re.compile(r"(?i)\b(?:won|beat|beats|lost|loses|defeated|edged|routed|"
-                           r"trounced|downed|led|leads|leading|score|scored)\s+(?:\S+\s+){0,3}$")
+_SCORE_BEFORE = re.compile(r"(?i)\b(?:won|win|wins|beat|beats|lost|loses|defeated|edged|"
+                           r"routed|trounced|downed|lead|led|leads|leading|score|scored)"
+                           r"\s+(?:\S+\s+){0,3}$")
+_DRAW_AFTER = re.compile(r"(?i)^\s+(?:\w+\s+)?(?:draw|tie|stalemate)\b")
+_DRAW_BEFORE = re.compile(r"(?i)\b(?:drew|draw|draws|tied|ties|tie|level|deadlocked)"
+                          r"\s+(?:\S+\s+){0,3}$")
+_SERIES_SCORE = re.compile(r"^\s*[-–]\s*\d{1,2}(?!\d|[.,:/–-]\d)")
 
 
 def _atom_value(atom: re.Match[str]) -> float | None:
@@ -362,7 +388,8 @@ def _measure(text: str, end: int, atom: re.Match[str]) -> tuple[str, str | None,
         return "money", CURRENCY_WORDS[cur.group(1).lower()], end + len(cur.group())
     unit = _UNIT_AFTER.match(after)
     if unit is None:
-        if _COMPOUND_AFTER.match(after) and not after.lower().startswith("-odd"):
+        if _COMPOUND_AFTER.match(after) and not after.lower().startswith("-odd") and \
+                not _MARGIN_AFTER.match(after):
             return "skip", None, end  # "one-way", "two-state": an adjective, not a count
         return "count", None, end
     index = next(i for i in range(len(UNITS)) if unit.group(f"u{i}") is not None)

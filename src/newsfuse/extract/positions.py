@@ -19,7 +19,8 @@ five times", a race "stopped twice"). These are claims of their own kinds:
 The subject of both is what happened then, as for times and dates (the verb's lemma, "crash";
 the noun, "stoppage"), led by the named doer when the verb has one ("Brandt finish" and "Kell
 finish" are two facts, not a dispute), so that two reports' claims align on the same happening.
-`owner_of` gives counts the same lead: "Hamilton has 19 points" counts Hamilton's points.
+`owner_of` gives counts the same lead: "Hamilton has 19 points" counts Hamilton's points, and
+`margin_of` tells a margin ("a 12-point lead") from a tally.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from newsfuse.model import Claim
 
 POSITION_NOUNS = frozenset("""lap inning innings pitch round place position spot minute hole stage
 pick floor storey day week anniversary birthday time attempt try""".split())
+MARGINS = frozenset("lead margin gap deficit advantage cushion".split())
+MARGIN_UNITS = frozenset("point vote stroke run goal length shot second".split())
 _ORDINAL_WORDS = {w: float(i + 1) for i, w in enumerate("""first second third fourth fifth
     sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth
     seventeenth eighteenth nineteenth twentieth""".split())}
@@ -188,6 +191,24 @@ def owner_of(token: Any) -> str | None:
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in OWNING_VERBS:
         return None
     return _doer(verb)
+
+
+def margin_of(token: Any) -> str | None:
+    """The margin a count of points measures, if it is one: "a 12-point lead", "his lead was
+    cut to 12 points", "the gap narrowed to three votes" (the lead, the gap): a lead after a
+    race is another figure than the same lead before it, or than a driver's points."""
+    noun = token.head if token.dep_ in ("nummod", "compound", "amod") else token
+    if noun.lemma_.lower() not in MARGIN_UNITS:
+        return None
+    if noun.dep_ in ("compound", "amod", "nmod") and noun.head.lemma_.lower() in MARGINS:
+        return str(noun.head.lemma_.lower())
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("to", "at") or \
+            noun.head.head.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = noun.head.head
+    held = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")
+            and c.lemma_.lower() in MARGINS]
+    return str(held[0].lemma_.lower()) if held else None
 
 
 def _unit(noun: str) -> str:
