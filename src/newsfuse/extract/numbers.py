@@ -212,7 +212,7 @@ def _plausible(text: str, atom: re.Match[str]) -> bool:
     if _TIME_AFTER.match(after) or _DATE_AFTER.match(after):
         return False
     label = _LABEL_BEFORE.search(before)
-    series = bool(label) and label.group().lower().rstrip().endswith("series")
+    series = label is not None and label.group().lower().rstrip().endswith("series")
     if label and not (series and _SERIES_SCORE.match(after)):
         return False  # "Game 7" is a label; "won the series 4-3" is a score
     if atom.group("d") and _MONTH_BEFORE.search(before):
