@@ -272,3 +272,19 @@ def test_the_language_comes_from_the_input_fields():
     assert features_of(article({"inLanguage": "de_DE"}), analysis).language == "de"
     assert features_of(article({"lang": "English please"}), analysis).language is None
     assert features_of(article({}), analysis).language is None
+
+
+def test_an_event_growing_one_article_at_a_time_is_indexed_as_a_loaded_one():
+    grouper = OnlineGrouper()
+    people = [["Lena Ortiz"], ["Ortiz", "Aksel Thorn"], ["Rafe Imrie"]]
+    places = [["Kessel"], ["Kessel", "Brannvik"], ["Osterby"]]
+    for n, (who, where) in enumerate(zip(people, places, strict=True)):
+        grouper.partial_fit(_features(f"a{n}", STRIKE, who, where, agents=[f"strike|{n}"]), n,
+                            None)
+    (record,) = grouper.events_.values()
+    loaded = OnlineGrouper().load([record])
+    assert loaded.keys_[record.id] <= grouper.keys_[record.id]
+    assert {"p:thorn", "p:imrie", "g:brannvik", "g:osterby"} <= grouper.keys_[record.id]
+    probe = _features("z", STRIKE, ["Thorn"], ["Osterby"], agents=["strike|9"])
+    mine, theirs = grouper.score(probe, record), loaded.score(probe, record)
+    assert mine == theirs and any(r.kind == "agents_differ" for r in mine.reasons)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from newsfuse.features import ArticleFeatures, rarity
@@ -55,6 +56,7 @@ class Summary:
     weights: dict[str, float]  # rarity weight of all people, places and orgs keys
     nouns: frozenset[str]  # what the event's numbers count
     leading: frozenset[str]  # people named often enough to be the event's own
+    agents: dict[str, frozenset[str]]  # the event's lead doers ("offer|angels") by happening
 
 
 @dataclass
@@ -85,6 +87,7 @@ class OnlineGrouper:
         self.removed_: list[str] = []
         self.touched_: set[str] = set()  # events grown since the last repair
         self.summaries_: dict[str, Summary] = {}
+        self.spans_: dict[str, tuple[int, int]] = {}  # event days as ordinals, for _is_open
 
     def load(self, records: list[EventRecord]) -> OnlineGrouper:
         """Resume from stored events."""
@@ -112,7 +115,9 @@ class OnlineGrouper:
                               score=1.0, new_event=False,
                               reasons=(Reason(kind="duplicate", value="copy of an earlier article",
                                               weight=1.0),))
-        ranked = sorted((self.score(features, self.events_[e]) for e in self.candidates(features)),
+        own = own_weights(features)
+        ranked = sorted((self.score(features, self.events_[e], own)
+                         for e in self.candidates(features)),
                         key=lambda s: (-s.score, s.event_id))
         best = ranked[0] if ranked else None
         runner = ranked[1] if len(ranked) > 1 else None
@@ -138,7 +143,8 @@ class OnlineGrouper:
         for key in features.index_keys():
             for event_id in self.index_.get(key, ()):
                 hits[event_id] += 1
-        open_ids = [e for e in hits if self._is_open(self.events_[e], features.date)
+        day = _ordinal(features.date) if features.date else None
+        open_ids = [e for e in hits if self._is_open(e, day)
                     and _same_language(self.events_[e], features.language)]
         open_ids.sort(key=lambda e: (-hits[e], e))
         return open_ids[:MAX_CANDIDATES]
@@ -164,15 +170,21 @@ class OnlineGrouper:
         for entry in unwritten:
             heapq.heappush(self.closing_, entry)
 
-    def _is_open(self, record: EventRecord, day: str | None) -> bool:
-        if not day or not record.start or not record.end:
+    def _is_open(self, event_id: str, day: int | None) -> bool:
+        """Whether the event's days come within the open window of `day` (an ordinal)."""
+        span = self.spans_.get(event_id)
+        if day is None or span is None:
             return True
-        return _gap_days(day, record.start, record.end) <= self.config.max_gap_days
+        gap = span[0] - day if day < span[0] else max(0, day - span[1])
+        return gap <= self.config.max_gap_days
 
-    def score(self, features: ArticleFeatures, record: EventRecord) -> Scored:
-        """The match score of an article against one event, with its reasons."""
+    def score(self, features: ArticleFeatures, record: EventRecord,
+              own: dict[str, float] | None = None) -> Scored:
+        """The match score of an article against one event, with its reasons; `own` is the
+        article's `own_weights`, computed once for all its candidates."""
         state, cfg = record.state, self.config
         summary = self._summary(record)
+        own = own if own is not None else own_weights(features)
         reasons: list[Reason] = []
         text, shared_terms = _cosine(features.terms, state["terms"], summary.norm)
         total = cfg.text * text
@@ -180,7 +192,7 @@ class OnlineGrouper:
         for kind, weight, mine in (("people", cfg.people, features.people),
                                    ("places", cfg.places, features.places),
                                    ("orgs", cfg.orgs, features.orgs)):
-            overlap, shared = _overlap(mine, state[kind], summary.weights[kind])
+            overlap, shared = _overlap(mine, state[kind], summary.weights[kind], own[kind])
             total += weight * overlap
             if shared:
                 names = [mine[k] for k in shared]
@@ -190,7 +202,7 @@ class OnlineGrouper:
         total += self._years(features, state, reasons)
         total -= self._people_conflict(features, state, summary, reasons)
         total -= self._weekday_conflict(features, state, reasons)
-        total -= self._agent_conflict(features, state, reasons)
+        total -= self._agent_conflict(features, summary, reasons)
         total -= self._date_penalty(features, record, reasons)
         reasons.sort(key=lambda r: -abs(r.weight))
         rounded = [Reason(kind=r.kind, value=r.value, weight=round(r.weight, 4)) for r in reasons]
@@ -206,7 +218,8 @@ class OnlineGrouper:
                 weights={kind: _weight(state[kind]) for kind in ("people", "places", "orgs")},
                 nouns=frozenset(q.split(":")[0] for q in state["quantities"]),
                 leading=frozenset(k for k, c in state["people"].items()
-                                  if c >= 2 * max(1, state["n"]) ** 0.5))
+                                  if c >= 2 * max(1, state["n"]) ** 0.5),
+                agents=_by_happening(state.get("agents", {})))
             self.summaries_[record.id] = found
         return found
 
@@ -267,16 +280,15 @@ class OnlineGrouper:
         reasons.append(Reason(kind="weekdays_differ", value=names, weight=-penalty))
         return penalty
 
-    def _agent_conflict(self, features: ArticleFeatures, state: dict[str, Any],
+    def _agent_conflict(self, features: ArticleFeatures, summary: Summary,
                         reasons: list[Reason]) -> float:
         """Both sides name who did the same lead happening, and no one in common ("the Angels
         offered" against "the Red Sox offered")."""
-        theirs = state.get("agents", {})
+        theirs = summary.agents
         if not features.agents or not theirs or not self.config.agent_conflict:
             return 0.0
-        for trigger in sorted({k.split("|")[0] for k in features.agents}):
-            mine = {k for k in features.agents if k.split("|")[0] == trigger}
-            named = [k for k in theirs if k.split("|")[0] == trigger]
+        for trigger, mine in sorted(_by_happening(features.agents).items()):
+            named = theirs.get(trigger, frozenset())
             if named and not mine.intersection(named):
                 penalty = self.config.agent_conflict
                 who = ", ".join(sorted(k.split("|", 1)[1] for k in mine))
@@ -331,22 +343,32 @@ class OnlineGrouper:
         if features.date:
             record.start = min(record.start or features.date, features.date)
             record.end = max(record.end or features.date, features.date)
+        fresh: set[str] = set()
         if count_features:
             _merge_features(state, features)
+            fresh = {f"p:{k}" for k in features.person_counts} | {
+                f"o:{k}" for k in features.orgs} | {f"g:{k}" for k in features.places}
         listed = state.setdefault("articles", [])
         if len(listed) < MAX_LISTED:
             listed.append(features.article_id)
-        self._index(record)
+        self._index(record, fresh)
         self.dirty_.add(record.id)
         self.touched_.add(record.id)
 
-    def _index(self, record: EventRecord) -> None:
-        """Index the event's keys; its state changed (or is new), so its summary is stale."""
+    def _index(self, record: EventRecord, fresh: set[str] | None = None) -> None:
+        """Index the event's keys; its state changed (or is new), so its summary is stale.
+        `fresh` holds the entity keys one article added; None indexes them all (keys are only
+        ever added, so the two give one index, and a large event's growth costs little)."""
         self.summaries_.pop(record.id, None)
+        if record.start and record.end:
+            self.spans_[record.id] = (_ordinal(record.start), _ordinal(record.end))
         state = record.state
-        keys = {f"p:{k}" for k in state["people"]} | {f"o:{k}" for k in state["orgs"]}
-        keys |= {f"g:{k}" for k in state["places"]}
-        keys |= {f"t:{t}" for t in sorted(state["terms"], key=lambda t: -state["terms"][t])[:40]}
+        keys = fresh
+        if keys is None:
+            keys = {f"p:{k}" for k in state["people"]} | {f"o:{k}" for k in state["orgs"]}
+            keys |= {f"g:{k}" for k in state["places"]}
+        terms = state["terms"]
+        keys |= {f"t:{t}" for t in heapq.nlargest(40, terms, key=terms.__getitem__)}
         for key in keys:
             self.index_[key].add(record.id)
         self.keys_[record.id] |= keys
@@ -368,7 +390,9 @@ class OnlineGrouper:
     def _repair_one(self, record: EventRecord, seq: int) -> bool:
         """Merge one small event into the best grown event it matches; True if it was merged."""
         features = as_features(record)
-        scored = [self.score(features, self.events_[e]) for e in self._neighbours(features, record)]
+        own = own_weights(features)
+        scored = [self.score(features, self.events_[e], own)
+                  for e in self._neighbours(features, record)]
         best = max(scored, key=lambda s: (s.score, s.event_id), default=None)
         if best is None or best.score < self.config.merge_threshold:
             return False
@@ -418,6 +442,7 @@ class OnlineGrouper:
     def _forget(self, event_id: str) -> None:
         """Drop an event from memory and from the candidate index."""
         self.summaries_.pop(event_id, None)
+        self.spans_.pop(event_id, None)
         for key in self.keys_.pop(event_id, ()):
             postings = self.index_.get(key)
             if postings is not None:
@@ -514,18 +539,42 @@ def _cosine(terms: dict[str, float], centroid: dict[str, float],
     return sum(products.values()) / norm, top
 
 
-def _overlap(mine: dict[str, str], theirs: dict[str, int],
-             their_weight: float) -> tuple[float, list[str]]:
+def _overlap(mine: dict[str, str], theirs: dict[str, int], their_weight: float,
+             my_weight: float) -> tuple[float, list[str]]:
     """Rarity-weighted share of the smaller side's keys found on the other side."""
     if not mine or not theirs:
         return 0.0, []
     shared = sorted(k for k in mine if k in theirs)
-    smaller = min(_weight(mine), their_weight)
+    smaller = min(my_weight, their_weight)
     return (_weight(shared) / smaller if smaller else 0.0), shared
 
 
 def _weight(keys: Iterable[str]) -> float:
-    return sum(rarity(k.split()[-1]) for k in keys)
+    return sum(map(_key_rarity, keys))
+
+
+@lru_cache(maxsize=400_000)
+def _key_rarity(key: str) -> float:
+    """An entity key's weight: the rarity of its last word ("lloyd austin" -> "austin")."""
+    return rarity(key.split()[-1])
+
+
+def own_weights(features: ArticleFeatures) -> dict[str, float]:
+    """The rarity weight of an article's people, places and orgs keys, once per article."""
+    return {"people": _weight(features.people), "places": _weight(features.places),
+            "orgs": _weight(features.orgs)}
+
+
+def _by_happening(agents: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Doer keys ("offer|angels") grouped by their happening ("offer")."""
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for key in agents:
+        grouped[key.split("|")[0]].add(key)
+    return {trigger: frozenset(keys) for trigger, keys in grouped.items()}
+
+
+def _ordinal(day: str) -> int:
+    return date.fromisoformat(day[:10]).toordinal()
 
 
 def _gap_days(day: str, start: str, end: str) -> int:
