@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsfuse.extract.numbers import MARGINS
 from newsfuse.model import Claim, Fact, Happening, Stated
 
 TOLLS = frozenset({"killed", "wounded", "missing", "arrested", "kidnapped", "displaced"})
@@ -65,7 +66,7 @@ MEASURE_CLASSES = (
     frozenset({"leave", "depart", "take-off", "departure", "takeoff", "lift-off", "launch"}),
     frozenset({"charge", "hit", "write-down", "writedown"}),
     frozenset({"profit", "earning", "income"}),
-    frozenset({"lead", "gap", "margin", "advantage", "cushion"}),
+    MARGINS,  # "a 12-point lead" and "the gap to 12 points" (extract/numbers.py)
 )
 DATE_SPREAD_DAYS = 3  # reports dating the happening further apart than this speak of others
 MAGNITUDE = 10.0  # figures this many times apart are about different things, not a dispute

@@ -123,8 +123,10 @@ _SPELLS = re.compile(r"(?i)^\s+(?:\w+\s+)?(?:innings|games|seasons|starts|matche
 _AGED = re.compile(r"(?i)\baged\s+$")
 _COMPOUND_AFTER = re.compile(r"^-[A-Za-z]")
 # "a 12-point lead", "a three-goal advantage": a count of points, margins read it (positions.py)
-_MARGIN_AFTER = re.compile(r"(?i)^-(?:point|vote|stroke|run|goal|shot|length|game)\s+"
-                           r"(?:\w+\s+)?(?:lead|margin|gap|deficit|advantage|cushion)\b")
+MARGINS = frozenset("lead margin gap deficit advantage cushion".split())
+MARGIN_UNITS = frozenset("point vote stroke run goal length shot second game".split())
+_MARGIN_AFTER = re.compile(rf"(?i)^-(?:{'|'.join(sorted(MARGIN_UNITS))})\s+"
+                           rf"(?:\w+\s+)?(?:{'|'.join(sorted(MARGINS))})\b")
 # "two-thirds of", "three quarters of": a share, kept as a percentage so it meets "67%"; only
 # before "of", because "three quarters" alone is as often a game's periods.
 FRACTIONS = {"third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "eighth": 8, "tenth": 10}

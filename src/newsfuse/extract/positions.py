@@ -31,13 +31,11 @@ from typing import Any
 
 from newsfuse.extract.attribution import attribution
 from newsfuse.extract.claim_dates import occasion, phrase_head, subject_of, tokens_in
-from newsfuse.extract.numbers import WORD_VALUES
+from newsfuse.extract.numbers import MARGIN_UNITS, MARGINS, WORD_VALUES
 from newsfuse.model import Claim
 
 POSITION_NOUNS = frozenset("""lap inning innings pitch round place position spot minute hole stage
 pick floor storey day week anniversary birthday time attempt try""".split())
-MARGINS = frozenset("lead margin gap deficit advantage cushion".split())
-MARGIN_UNITS = frozenset("point vote stroke run goal length shot second".split())
 _ORDINAL_WORDS = {w: float(i + 1) for i, w in enumerate("""first second third fourth fifth
     sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth
     seventeenth eighteenth nineteenth twentieth""".split())}
