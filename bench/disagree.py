@@ -1,6 +1,6 @@
-"""Cross-source agreement benchmark: NAnCo answer pairs, ClaimDiff "weakens", newsstream numbers.
+"""Cross-source agreement benchmark: NAnCo answer pairs, ClaimDiff "weakens", labelled numbers.
 
-Run: python bench/disagree.py [--errors]
+Run: python bench/disagree.py [--errors] [--numbers]
 1. NAnCo dev (4 questions): balanced accuracy over all answer pairs of a question (label: same
    adjudicated group) for `answer_similarity` and for a TF-IDF cosine baseline (IDF over the dev
    answers). Each method's threshold is tuned for balanced accuracy on the tuning questions. The
@@ -14,6 +14,9 @@ Run: python bench/disagree.py [--errors]
    `agreed`), once with Claims built from the labels (oracle spans and ranges: compare alone) and
    once with the claims `newsfuse.extract.claims.find_claims` finds, matched to labelled spans by
    overlap. A naive rule (disputed iff two labelled ranges are not identical) is the baseline.
+4. ECB+ dev: the same, on our labelled ecbplus_numbers.jsonl (tuning events) and
+   ecbplus_numbers_heldout.jsonl (events with sha1(event) % 4 == 0, labelled in a separate
+   pass); ECB+ names no outlets, so each article counts as its own.
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ from newsfuse.model import Claim
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 LABELS = Path(__file__).resolve().parent / "data" / "disagree" / "newsstream_numbers.jsonl"
 HELD_OUT = LABELS.with_name("newsstream_numbers_heldout.jsonl")
+# Labelled number sets: shared dev set -> (tuning file, held-out file).
+NUMBER_SETS = {"newsstream": (LABELS, HELD_OUT),
+               "ecbplus": (LABELS.with_name("ecbplus_numbers.jsonl"),
+                           LABELS.with_name("ecbplus_numbers_heldout.jsonl"))}
 Pair = tuple[float, float, bool]  # ours, baseline, gold
 
 
@@ -224,18 +231,22 @@ def number_figures(items: list[dict[str, Any]], predicted: Sequence[str]) -> str
 
 
 def held_out(item: dict[str, Any]) -> bool:
-    """The held-out part: the second annotation pass (newsstream_numbers_heldout.jsonl), nine
-    events never looked at to tune. (The first file's sha1(event) % 4 == 0 events were held out
-    until stop 11; their errors have been looked at since, so they are tuning data now.)"""
+    """The held-out part: the held-out file of a set (newsstream: the second annotation pass,
+    nine events never looked at to tune; ecbplus: the events with sha1(event) % 4 == 0,
+    labelled by a separate pass). (The newsstream first file's sha1(event) % 4 == 0 events were
+    held out until stop 11; their errors have been looked at since, so they are tuning data.)"""
     return bool(item.get("held_out"))
 
 
-def labelled_items() -> list[dict[str, Any]]:
-    """Both annotation files' items; the second one's marked as held out."""
-    items = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
-    if HELD_OUT.exists():
-        items += [{**json.loads(line), "held_out": True}
-                  for line in HELD_OUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+def labelled_items(name: str = "newsstream") -> list[dict[str, Any]]:
+    """A set's tuning and held-out items (the held-out file's marked as held out); [] when the
+    set has no labels."""
+    tuning, held = NUMBER_SETS[name]
+    items = []
+    for path, mark in ((tuning, False), (held, True)):
+        if path.exists():
+            items += [{**json.loads(line), "held_out": mark}
+                      for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return items
 
 
@@ -274,18 +285,22 @@ def extracted_labels(items: list[dict[str, Any]],
     return labels, why
 
 
-def report_numbers(show_errors: bool) -> None:
-    """Print the newsstream number-disagreement figures (compare alone and end to end), for the
-    tuning part and the held-out part separately; errors are listed for the tuning part only."""
-    items = labelled_items()
-    texts = {a["id"]: (a["text"], a["source"], a["published"]) for a in load("newsstream")}
+def report_numbers(name: str, show_errors: bool) -> None:
+    """Print a labelled set's number-disagreement figures (compare alone and end to end), for
+    the tuning part and the held-out part separately; errors are listed for the tuning part
+    only. An article without an outlet (ECB+) counts as an outlet of its own."""
+    items = labelled_items(name)
+    if not items:
+        print(f"{name} numbers: no labels")
+        return
+    texts = {a["id"]: (a["text"], a["source"] or a["id"], a["published"]) for a in load(name)}
     for item in items:
         for c in item["claims"]:
             assert texts[c["article"]][0][c["start"]:c["end"]].strip(), c
     counts = Counter(i["label"] for i in items)
-    print(f"newsstream numbers: {len(items)} items ({dict(sorted(counts.items()))}), "
-          f"{len({i['event'] for i in items})} events; held out: the second annotation pass "
-          f"({HELD_OUT.name}, {sum(map(held_out, items))} items)")
+    print(f"{name} numbers: {len(items)} items ({dict(sorted(counts.items()))}), "
+          f"{len({i['event'] for i in items})} events; held out: "
+          f"{NUMBER_SETS[name][1].name}, {sum(map(held_out, items))} items")
     try:
         from newsfuse.compare import compare_claims
     except ImportError:
@@ -331,14 +346,15 @@ def main() -> None:
     """Run the three parts and print their figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true",
-                        help="list newsstream errors (tuning part only)")
+                        help="list the number sets' errors (tuning parts only)")
     parser.add_argument("--numbers", action="store_true",
-                        help="only the newsstream numbers part")
+                        help="only the labelled number sets")
     args = parser.parse_args()
     if not args.numbers:
         report_nanco()
         report_claimdiff()
-    report_numbers(args.errors)
+    for name in NUMBER_SETS:
+        report_numbers(name, args.errors)
 
 
 if __name__ == "__main__":

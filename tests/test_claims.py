@@ -217,6 +217,8 @@ def test_age_and_duration(nlp):
         3, "hour", "siege")
     assert (by["arrested"].low, by["arrested"].subject) == (1, "man")
     assert one(nlp, "The suspect, aged 45, was charged.", "age").low == 45
+    sons = claims(nlp, "He is survived by two sons, ages 16 and 6.")
+    assert [(c.predicate, c.low) for c in sons] == [("count", 2), ("age", 16), ("age", 6)]
     assert one(nlp, "He was sentenced to 10 years in prison.").predicate == "duration"
 
 
@@ -557,3 +559,32 @@ def test_over_innings_is_across_them_not_more_than():
     assert ranges("Ruiz allowed one run over four innings.")[-1] == ("four", 4, 4)
     assert ranges("Over 20 games were played.") == [("Over 20", 21, None)]
     assert ranges("He scored over 30 points.") == [("over 30", 31, None)]
+
+
+def test_thousands_with_a_space_after_the_comma():
+    assert ranges("killed more than 31, 000 people") == [("more than 31, 000", 31001, None)]
+    assert [r[0] for r in ranges("rooms 1, 300 and 2")] == ["1", "300", "2"]  # a list
+
+
+def test_an_increment_keeps_its_word_and_a_hyphenated_adjective_is_no_casualty(nlp):
+    more = one(nlp, "The bodies of two more victims were found.")
+    assert (more.predicate, more.low, more.text) == ("killed", 2, "two more")
+    assert one(nlp, "He was given two extra life sentences.").text == "two extra"
+    assert all(c.predicate != "killed" for c in claims(
+        nlp, "The nine pro-death jurors asked the three holdouts to reconsider."))
+
+
+@pytest.mark.parametrize(("text", "value", "subject"), [
+    ("A 5.9 magnitude earthquake leveled seven villages.", 5.9, "earthquake"),
+    ("A powerful quake measuring 6.1 on the Richter scale hit the island.", 6.1, "earthquake"),
+    ("The tremor, which had a magnitude of 5.4, was felt in Dubai.", 5.4, "earthquake"),
+    ("A 6.7-strength aftershock shook the island.", 6.7, "aftershock"),
+])
+def test_magnitudes(nlp, text, value, subject):
+    claim = one(nlp, text, "magnitude")
+    assert (claim.low, claim.high, claim.subject, claim.unit) == (value, value, subject, None)
+
+
+def test_a_measure_with_its_unit_is_no_magnitude(nlp):
+    assert all(c.predicate != "magnitude" for c in claims(
+        nlp, "The tower, measuring 30 feet, fell on 7 cars."))

@@ -306,3 +306,40 @@ def test_dates_years_apart_are_other_happenings_and_a_year_apart_a_dispute():
     assert statuses(apart) == [("date", "single_source"), ("date", "single_source")]
     close = compare_claims([("a", year(2002)), ("b", year(2003))])
     assert statuses(close) == [("date", "disputed")]
+
+
+def test_ages_of_one_named_person_gathered_around_two_figures_are_one_dispute():
+    def age(years: float, subject: str | None) -> Claim:
+        return claim("age", years, years, subject, f"{years:g}", unit="year")
+
+    facts = compare_claims([("a", age(61, "Sharron Smith")), ("d", age(61, None)),
+                            ("b", age(60, "woman")), ("c", age(60, "Sharron Smith"))])
+    assert statuses(facts) == [("age", "disputed")]
+
+
+def test_parts_of_a_toll_are_not_the_toll():
+    facts = compare_claims([("a", claim("killed", 2, 2, "woman", "two")),
+                            ("a", claim("killed", 1, 1, "man", "one", start=10)),
+                            ("b", claim("killed", 3, 3, "people", "three"))])
+    assert "disputed" not in {f.status for f in facts}
+    same = compare_claims([("a", claim("killed", 3, 3, "child", "three")),
+                           ("b", claim("killed", 3, 3, "people", "three"))])
+    assert statuses(same) == [("killed", "agreed")]
+    sums = compare_claims([("a", claim("money", 0, 50000, "man", "up to $50,000", unit="USD")),
+                           ("b", claim("money", 30000, 50000, None, "$30,000 to $50,000",
+                                       unit="USD"))])
+    assert statuses(sums) == [("money", "agreed")]  # a sum some men spent is no head count
+
+
+def test_an_increment_is_not_the_toll():
+    facts = compare_claims([("a", claim("killed", 10, 10, "people", "10")),
+                            ("b", claim("killed", 10, 10, "people", "10")),
+                            ("b", claim("killed", 2, 2, "victim", "two more", start=30))])
+    assert statuses(facts) == [("killed", "agreed"), ("killed", "single_source")]
+
+
+def test_two_magnitudes_of_one_earthquake_are_a_dispute():
+    facts = compare_claims([("a", claim("magnitude", 6.1, 6.1, "earthquake", "6.1")),
+                            ("b", claim("magnitude", 5.9, 5.9, "earthquake", "5.9")),
+                            ("c", claim("magnitude", 4.8, 4.8, "aftershock", "4.8"))])
+    assert statuses(facts) == [("magnitude", "disputed"), ("magnitude", "single_source")]

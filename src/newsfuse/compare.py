@@ -25,7 +25,10 @@ moment. Ages align only on one named person ("Lenk" and "Tarvo Lenk"): "the 35-y
 and "the 37-year-old Finnish driver" may be two people, and are not a dispute. The same date
 span ("in 2016" twice) confirms itself whatever the subjects. Positions ("lap 48") and
 frequencies ("twice") compare as measures, on what happened then; a later report's other
-position is a dispute, not an update.
+position is a dispute, not an update. A count of a kind of person ("two women") aligns with a
+count of others or of everyone only on the same figure: "two women and a man" are parts of
+"three people", not a dispute of the toll; an increment ("two more victims") aligns only with
+increments.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ HEAD_CLASSES = (
     frozenset({"civilian", "resident", "child", "woman", "man", "villager", "bystander",
                "worker", "student", "passenger"}),
 )
+# Heads that name a part of the people counted: "two women and a man" died of "three people".
+PART_HEADS = frozenset({"woman", "man", "child", "girl", "boy"})
 VAGUE_WORDS = frozenset({"dozens", "scores", "hundreds", "thousands", "millions", "billions"})
 BOUND_SHARE = 0.05  # bounds this close are one figure ("more than 200,000" and "over 205,000")
 BOUND_REACH = 1.5  # an exact figure this far above "more than N" is another figure, not N's
@@ -58,7 +63,7 @@ BOUND_REACH = 1.5  # an exact figure this far above "more than N" is another fig
 # both claims name the same thing ("the offer per share").
 MEASURES = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
                       "duration", "count", "time", "date", "score", "fraction", "position",
-                      "frequency", "record"})
+                      "frequency", "record", "magnitude"})
 # Measure subjects that name one thing in other words: the time a plane "landed" and the time it
 # "arrived"; a bank's "charge" and its "hit". Times and dates take the verb's lemma as subject.
 MEASURE_CLASSES = (
@@ -78,6 +83,7 @@ TRIGGER_CLASSES = (
     frozenset({"crash", "collision", "derailment", "crashed"}),
     frozenset({"earthquake", "quake", "flood", "floods", "storm", "hurricane", "fire", "blaze"}),
 )
+_INCREMENT_WORD = re.compile(r"(?i)\s(?:more|additional|further|extra)$")
 _PREPOSITIONS = frozenset({"on", "of", "against", "in", "at", "for", "from", "with", "by"})
 UPDATE_HOURS = 6.0  # a larger toll reported this much later is an update, not a dispute
 # A price or index that "fell 4.3% to $63.20" is quoted at the moment of writing: two reports
@@ -317,6 +323,10 @@ def _same_thing(a: _Item, b: _Item) -> bool:
         return False
     if _individual(a.claim) != _individual(b.claim):
         return False  # "a man was killed" is one person's death, not the toll
+    if _increment(a.claim) != _increment(b.claim):
+        return False  # "two more victims" adds to a toll; it is not the toll
+    if _part_and_other(a.claim, b.claim):
+        return False  # "two women" of the "three people" killed: a part, not the toll
     if a.claim.predicate == "age" and not _same_figure(a.claim, b.claim) and \
             not _same_person(a.claim.subject, b.claim.subject):
         return False  # "the 35-year-old driver" and "the 37-year-old Finnish driver": two men
@@ -330,6 +340,21 @@ def _same_thing(a: _Item, b: _Item) -> bool:
     dated = a.claim.unit == "date" and b.claim.unit == "date"  # their own figures say when
     return subjects_ok and (dated or _dates_compatible(a.date, b.date)) and \
         not _far_apart(a.claim, b.claim)
+
+
+def _increment(claim: Claim) -> bool:
+    """A figure added to an earlier one ("two more", "three additional")."""
+    return bool(_INCREMENT_WORD.search(claim.value or ""))
+
+
+def _part_and_other(a: Claim, b: Claim) -> bool:
+    """One side counts a kind of person (women, children) and the other someone else or
+    everyone, with other figures: a part of a toll is not the toll ("three people" and "three
+    children" may be the same dead; "three people" and "two women" are not)."""
+    head_a, head_b = head_of(a.subject), head_of(b.subject)
+    if a.unit or b.unit or head_a == head_b or not {head_a, head_b} & PART_HEADS:
+        return False  # "some men spent $50,000": a sum, not a head count
+    return not (a.low is not None and a.low == a.high == b.low == b.high)
 
 
 def _same_person(a: str | None, b: str | None) -> bool:
@@ -368,7 +393,23 @@ def _align(items: list[_Item]) -> list[list[_Item]]:
             (agreeing or fits)[0].append(item)
         else:
             groups.append([item])
+    if items and items[0].claim.predicate == "age":
+        groups = _one_person_one_age(groups)
     return [sorted(g, key=lambda i: (i.published or "", i.article, i.claim.start)) for g in groups]
+
+
+def _one_person_one_age(groups: list[list[_Item]]) -> list[list[_Item]]:
+    """Age groups that name one person are one fact: "Jane Roe, 61" and "Jane Roe, 60" fall in
+    two groups when each gathered unnamed claims of its own figure ("a 60-year-old woman")."""
+    merged: list[list[_Item]] = []
+    for group in groups:
+        home = next((m for m in merged if any(_same_person(a.claim.subject, b.claim.subject)
+                                              for a in m for b in group)), None)
+        if home is None:
+            merged.append(group)
+        else:
+            home.extend(group)
+    return merged
 
 
 def _specificity(claim: Claim) -> int:

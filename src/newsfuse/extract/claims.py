@@ -90,10 +90,12 @@ VAGUE_NOUNS = frozenset("number lot total series group couple handful majority h
                         "percent per cent bit deal while time way".split())
 DEFINITE = frozenset({"the", "these", "those", "both", "its", "their", "his", "her"})
 MEASURE_KINDS = frozenset({"money", "percentage", "distance", "height", "weight", "speed", "age",
-                           "duration", "time", "score", "fraction", "record"})
+                           "duration", "time", "score", "fraction", "record", "magnitude"})
+SHOCKS = {"earthquake": "earthquake", "quake": "earthquake", "tremor": "earthquake",
+          "temblor": "earthquake", "aftershock": "aftershock"}
 # A bare count ("63 from Amazon accounts") borrows from the claim before it unless that is one of
 # these, which say when or how old rather than how many.
-UNBORROWED = frozenset({"time", "date", "age", "score", "fraction", "record"})
+UNBORROWED = frozenset({"time", "date", "age", "score", "fraction", "record", "magnitude"})
 SIBLING_STEPS = 2
 CONTAINING = frozenset({"include", "contain", "comprise", "total", "number", "hold"})
 TALLY_NOUNS = frozenset({"number", "total", "tally", "count", "estimate", "figure"})
@@ -173,6 +175,8 @@ def _claim(text: str, doc: Any, phrase: NumberPhrase, earlier: list[Claim]) -> C
     sentence = head.sent
     if phrase.kind == "time":
         predicate, (subject, trigger) = "time", occasion(head)
+    elif phrase.kind == "magnitude":
+        predicate, subject, trigger = "magnitude", _shock(head), _governor_text(head)
     elif phrase.kind in MEASURE_KINDS:
         predicate, subject, trigger = phrase.kind, _measured(head, phrase), _governor_text(head)
         toll = _count(head, phrase) if phrase.kind == "fraction" else None
@@ -190,6 +194,16 @@ def _claim(text: str, doc: Any, phrase: NumberPhrase, earlier: list[Claim]) -> C
         subject = f"{owner} {subject}" if owner else subject  # "Hamilton point", "Greens seat"
         subject = f"{subject} {margin}" if margin else subject  # "point lead"
     return _claim_of(text, phrase, predicate, subject, trigger, head, phrase.unit)
+
+
+def _shock(number: Any) -> str | None:
+    """What a magnitude measures: the sentence's quake word nearest the figure ("earthquake"
+    for a quake or tremor, "aftershock"), else None."""
+    words = [t for t in number.sent if t.lemma_.lower() in SHOCKS]
+    if not words:
+        return None
+    nearest = min(words, key=lambda t: (abs(t.i - number.i), t.i))
+    return SHOCKS[nearest.lemma_.lower()]
 
 
 def _claim_of(text: str, phrase: NumberPhrase, predicate: str, subject: str | None,
@@ -371,6 +385,12 @@ def _times(noun: Any) -> tuple[str, str | None, str | None, bool] | None:
 # --- casualty predicates ------------------------------------------------------------------
 
 
+def _hyphenated(token: Any) -> bool:
+    """The token ends a hyphenated compound ("pro-death", "half-dead")."""
+    return bool(token.i >= 2 and token.nbor(-1).text == "-"
+                and token.nbor(-1).idx + 1 == token.idx)
+
+
 def _casualty(anchor: Any, noun: Any | None) -> tuple[str | None, str | None]:
     """The casualty predicate and trigger of the number (or its noun) from the parse."""
     if noun is not None:
@@ -378,7 +398,8 @@ def _casualty(anchor: Any, noun: Any | None) -> tuple[str | None, str | None]:
             if child.dep_ in ("acl", "amod", "relcl") and child.lemma_.lower() in CASUALTY_VERBS \
                     and child.tag_ == "VBN":
                 return CASUALTY_VERBS[child.lemma_.lower()], _cause(child)
-            if child.dep_ in ("amod", "acl") and child.lower_ in CASUALTY_WORDS:
+            if child.dep_ in ("amod", "acl") and child.lower_ in CASUALTY_WORDS \
+                    and not _hyphenated(child):  # "pro-death jurors" are alive
                 return CASUALTY_WORDS[child.lower_], child.text
             if child.dep_ == "acl" and child.lemma_.lower() in SUFFER_VERBS and \
                     _mentions_injury(child):

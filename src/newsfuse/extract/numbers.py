@@ -39,7 +39,9 @@ _AFTER_SCALE = "".join(f"(?<={w})" if not i else f"|(?<={w})"
                        for i, w in enumerate(_SCALE_WORD.split("|")))
 _WORDNUM = (rf"(?:(?:an?|one)\s+(?:{_SCALE_WORD}|dozen)|half\s+a\s+dozen|a\s+dozen|(?:{_WORD}))"
             rf"(?:(?:(?:{_AFTER_SCALE})\s+and\s+|[\s-]+)(?:{_WORD}|{_SCALE_WORD}|dozen)\b)*")
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# "31, 000" (a space after the comma, as in some scraped text) is one figure when the group
+# starts with 0: "000" alone is never a figure; "1, 300" stays a list.
+_DIGITS = r"\d{1,3}(?:,\d{3}|, 0\d\d)+(?:\.\d+)?|\d+(?:\.\d+)?"
 _VAGUE = r"(?:tens|hundreds)\s+of\s+thousands|dozens|hundreds|thousands|millions|billions"
 ATOM = re.compile(
     rf"(?i)(?<![\w#@/.,:])(?<![A-Za-z]-)(?:(?P<d>{_DIGITS})(?:\s*(?P<ds>{_SCALE_WORD}|bn|mn|tn)\b"
@@ -67,6 +69,21 @@ _MOD_RE = re.compile(r"(?i)(?<![\w-])(" + "|".join(
     + r")\s+$")
 _POSTFIX = re.compile(r"(?i)^(?:\s+or\s+(?P<more>more|above)|\s+or\s+so\b|\s+and\s+counting\b"
                       r"|(?P<plus>-?plus\b|\+)|(?P<odd>-odd\b))")
+# "two more victims", "two extra life sentences": an increment on an earlier figure; the word
+# joins the phrase so that compare keeps increments apart from totals. Without a noun after it
+# ("killed 27 and wounded dozens more") "more" means others, and the figure is their toll.
+_INCREMENT = re.compile(r"(?i)^\s+(?:more|additional|further|extra)(?=\s+[a-z])"
+                        r"(?!\s+(?:than|of|and|or|to|in|on|at|from|by|with|as|were|was|are|is|"
+                        r"have|had|has|will|would)\b)")
+# An earthquake's magnitude, after or before its figure; "measuring 6.1" needs a decimal or the
+# Richter scale ("measuring 30 feet" has its unit).
+_MAGNITUDE_AFTER = re.compile(r"(?i)^(?:-|\s)(?:magnitude|strength|richter)\b"
+                              r"|^\s+on\s+the\s+richter")
+_MAGNITUDE_BEFORE = re.compile(r"(?i)\bmagnitude(?:\s+(?:of|at|was|is|as|to))?(?:\s+|-)$"
+                               r"|\brichter\s+(?:scale\s+)?(?:reading\s+)?(?:of\s+)?$")
+_MEASURING_BEFORE = re.compile(r"(?i)\b(?:measuring|measured(?:\s+at)?|registering|registered"
+                               r"(?:\s+at)?|rated(?:\s+at)?)\s+$")
+_RICHTER_AFTER = re.compile(r"(?i)^\s+on\s+the\s+richter")
 # "100-odd": a round figure with some more on top, up to this share above it.
 ODD_SHARE = 1.3
 CURRENCY_SIGNS = {"us$": "USD", "$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
@@ -120,7 +137,7 @@ _LABEL_BEFORE = re.compile(
     r"number\s+of\s+the|years?\s+of|class|tier|size|series|batch|rule|title|act)\s*$")
 _SPELLS = re.compile(r"(?i)^\s+(?:\w+\s+)?(?:innings|games|seasons|starts|matches|races|"
                      r"rounds|laps|holes|quarters|periods|sets|frames|outings)\b")
-_AGED = re.compile(r"(?i)\baged\s+$")
+_AGED = re.compile(r"(?i)\b(?:aged|ages?)\s+(?:\d{1,3},?\s+(?:and\s+)?)*$")  # "ages 16 and 6"
 _COMPOUND_AFTER = re.compile(r"^-[A-Za-z]")
 # "a 12-point lead", "a three-goal advantage": a count of points, margins read it (positions.py)
 MARGINS = frozenset("lead margin gap deficit advantage cushion".split())
@@ -151,12 +168,17 @@ class NumberPhrase:
     word: bool = False  # written in words ("two"), not digits
 
 
+def _figure(digits: str) -> float:
+    """The value of a figure in digits ("1,200", "31, 000")."""
+    return float(digits.replace(",", "").replace(" ", ""))
+
+
 def parse_number(text: str) -> float | None:
     """The value of a number in digits or words ("1,200", "3m", "twenty-five", "a dozen")."""
     words = re.sub(r"\s+and\s+", " ", text.strip().lower())
     match = re.fullmatch(rf"({_DIGITS})\s*([a-z]*)", words)
     if match:
-        value = float(match.group(1).replace(",", ""))
+        value = _figure(match.group(1))
         if not match.group(2):
             return value
         return value * SCALES[match.group(2)] if match.group(2) in SCALES else None
@@ -264,7 +286,7 @@ def _phrase(text: str, atom: re.Match[str],
             return None, high_atom.end()
         if high_atom.group("d") and (high_atom.group("ds") or high_atom.group("dm")) and not (
                 atom.group("ds") or atom.group("dm")):
-            base *= top_value / float(high_atom.group("d").replace(",", ""))
+            base *= top_value / _figure(high_atom.group("d"))
         top = top_value
         if top <= base:
             return None, high_atom.end()  # a score ("won 3-1") or a date range: not values
@@ -281,6 +303,8 @@ def _phrase(text: str, atom: re.Match[str],
         kind, unit, end = _measure(text, end, atom)
     if kind == "count" and _AGED.search(before):
         kind, unit = "age", "year"
+    elif kind == "count" and high_atom is None and _magnitude(text, before, end, atom):
+        kind = "magnitude"
     if cur and kind in ("count", "money"):
         kind, unit = "money", CURRENCY_SIGNS[cur.group(1).lower()]
     elif cur and mod_match is None:
@@ -288,7 +312,7 @@ def _phrase(text: str, atom: re.Match[str],
     if atom.group("dm") and kind != "money" and high_atom is None:
         if atom.group("dm").lower() != "m":
             return None, end  # "3k", "5b" without a currency: ambiguous
-        base = top = float(atom.group("d").replace(",", ""))  # "the 200m final": metres
+        base = top = _figure(atom.group("d"))  # "the 200m final": metres
         kind, unit = "distance", "m"
     if kind == "skip":
         return None, end
@@ -301,6 +325,10 @@ def _phrase(text: str, atom: re.Match[str],
             modifier = modifier or "atleast"
         else:
             modifier = modifier or "about"
+    increment = _INCREMENT.match(text[end:]) if kind == "count" and not post and \
+        not atom.group("v") else None
+    if increment:
+        end += len(increment.group())
     low, high = _bounds(base, top, modifier, atom, kind)
     return NumberPhrase(start=start, end=end, num_start=atom.start(),
                         num_end=(high_atom or atom).end(), low=low, high=high, base=base,
@@ -376,7 +404,7 @@ _SERIES_SCORE = re.compile(r"^\s*[-–]\s*\d{1,2}(?!\d|[.,:/–-]\d)")
 
 def _atom_value(atom: re.Match[str]) -> float | None:
     if atom.group("d"):
-        value = float(atom.group("d").replace(",", ""))
+        value = _figure(atom.group("d"))
         scale = (atom.group("ds") or atom.group("dm") or "").lower()
         return value * SCALES[scale] if scale else value
     return parse_number(atom.group())
@@ -391,7 +419,7 @@ def _measure(text: str, end: int, atom: re.Match[str]) -> tuple[str, str | None,
     unit = _UNIT_AFTER.match(after)
     if unit is None:
         if _COMPOUND_AFTER.match(after) and not after.lower().startswith("-odd") and \
-                not _MARGIN_AFTER.match(after):
+                not _MARGIN_AFTER.match(after) and not _MAGNITUDE_AFTER.match(after):
             return "skip", None, end  # "one-way", "two-state": an adjective, not a count
         return "count", None, end
     index = next(i for i in range(len(UNITS)) if unit.group(f"u{i}") is not None)
@@ -414,6 +442,18 @@ def _measure(text: str, end: int, atom: re.Match[str]) -> tuple[str, str | None,
     if unit.group("sep") and "-" in unit.group("sep") and kind == "duration":
         return kind, canonical, new_end  # "a three-hour siege"
     return kind, canonical, new_end
+
+
+def _magnitude(text: str, before: str, end: int, atom: re.Match[str]) -> bool:
+    """An earthquake's magnitude: "a 5.9-magnitude quake", "magnitude 6.1", "measuring 6.1
+    on the Richter scale" (a figure under 10 in digits)."""
+    figure = atom.group("d")
+    if not figure or atom.group("ds") or atom.group("dm") or _figure(figure) >= 10:
+        return False
+    if _MAGNITUDE_AFTER.match(text[end:end + 30]) or _MAGNITUDE_BEFORE.search(before):
+        return True
+    return bool(_MEASURING_BEFORE.search(before)) and (
+        "." in figure or bool(_RICHTER_AFTER.match(text[end:end + 30])))
 
 
 def _bounds(base: float, top: float, modifier: str | None, atom: re.Match[str],
