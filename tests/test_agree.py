@@ -107,3 +107,35 @@ def test_labelled_set_offsets_point_at_number_wording():
             assert any(ch.isdigit() for ch in span) or numbers(span) or span.lower() in {
                 "dozens of women", "thousands of dollars", "twice", "new year's day",
                 "new year's eve", "two-thirds", "two thirds", "about two-thirds", "100-odd"}
+
+
+@pytest.mark.parametrize("name", ["ecbplus_numbers.jsonl", "ecbplus_numbers_heldout.jsonl"])
+def test_ecbplus_label_files_are_well_formed(name):
+    """Each ECB+ item: two or more articles of its gold event, one claim each, a non-empty span
+    on word boundaries, ordered bounds, and overlapping ranges when labelled agreed."""
+    data = NEWSSTREAM.parent / "ecbplus" / "dev.jsonl.gz"
+    if not data.is_file():
+        pytest.skip(f"ECB+ dev set not found at {data}")
+    import gzip
+
+    with gzip.open(data, "rt", encoding="utf-8") as lines:
+        articles = {a["id"]: a for a in map(json.loads, lines)}
+    items = [json.loads(line) for line in (LABELS / name).read_text(encoding="utf-8").splitlines()]
+    assert len(items) >= 100
+    for item in items:
+        claims = item["claims"]
+        assert item["label"] in {"agreed", "disputed", "update"}
+        assert len({c["article"] for c in claims}) == len(claims) >= 2
+        for claim in claims:
+            article = articles[claim["article"]]
+            assert article["event"] == item["event"]
+            text, start, end = article["text"], claim["start"], claim["end"]
+            assert text[start:end] == text[start:end].strip() != ""
+            assert not (text[start - 1:start].isalnum() and text[start].isalnum())
+            assert not (text[end:end + 1].isalnum() and text[end - 1].isalnum())
+            if claim["low"] is not None and claim["high"] is not None:
+                assert claim["low"] <= claim["high"]
+        if item["label"] == "agreed":
+            lows = [c["low"] for c in claims if c["low"] is not None]
+            highs = [c["high"] for c in claims if c["high"] is not None]
+            assert not lows or not highs or max(lows) <= min(highs)
