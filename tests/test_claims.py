@@ -588,3 +588,5 @@ def test_magnitudes(nlp, text, value, subject):
 def test_a_measure_with_its_unit_is_no_magnitude(nlp):
     assert all(c.predicate != "magnitude" for c in claims(
         nlp, "The tower, measuring 30 feet, fell on 7 cars."))
+    assert all(c.predicate != "magnitude" for c in claims(
+        nlp, "The hotel, rated 4.5 by 300 guests, reopened."))

@@ -82,7 +82,7 @@ _MAGNITUDE_AFTER = re.compile(r"(?i)^(?:-|\s)(?:magnitude|strength|richter)\b"
 _MAGNITUDE_BEFORE = re.compile(r"(?i)\bmagnitude(?:\s+(?:of|at|was|is|as|to))?(?:\s+|-)$"
                                r"|\brichter\s+(?:scale\s+)?(?:reading\s+)?(?:of\s+)?$")
 _MEASURING_BEFORE = re.compile(r"(?i)\b(?:measuring|measured(?:\s+at)?|registering|registered"
-                               r"(?:\s+at)?|rated(?:\s+at)?)\s+$")
+                               r"(?:\s+at)?)\s+$")
 _RICHTER_AFTER = re.compile(r"(?i)^\s+on\s+the\s+richter")
 # "100-odd": a round figure with some more on top, up to this share above it.
 ODD_SHARE = 1.3
