@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsfuse.extract.numbers import MARGINS
+from newsfuse.extract.numbers import INCREMENT_WORDS, MARGINS
 from newsfuse.model import Claim, Fact, Happening, Stated
 
 TOLLS = frozenset({"killed", "wounded", "missing", "arrested", "kidnapped", "displaced"})
@@ -83,7 +83,7 @@ TRIGGER_CLASSES = (
     frozenset({"crash", "collision", "derailment", "crashed"}),
     frozenset({"earthquake", "quake", "flood", "floods", "storm", "hurricane", "fire", "blaze"}),
 )
-_INCREMENT_WORD = re.compile(r"(?i)\s(?:more|additional|further|extra)$")
+_INCREMENT_WORD = re.compile(rf"(?i)\s(?:{'|'.join(INCREMENT_WORDS)})$")  # ends the wording
 _PREPOSITIONS = frozenset({"on", "of", "against", "in", "at", "for", "from", "with", "by"})
 UPDATE_HOURS = 6.0  # a larger toll reported this much later is an update, not a dispute
 # A price or index that "fell 4.3% to $63.20" is quoted at the moment of writing: two reports

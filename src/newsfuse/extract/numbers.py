@@ -72,18 +72,18 @@ _POSTFIX = re.compile(r"(?i)^(?:\s+or\s+(?P<more>more|above)|\s+or\s+so\b|\s+and
 # "two more victims", "two extra life sentences": an increment on an earlier figure; the word
 # joins the phrase so that compare keeps increments apart from totals. Without a noun after it
 # ("killed 27 and wounded dozens more") "more" means others, and the figure is their toll.
-_INCREMENT = re.compile(r"(?i)^\s+(?:more|additional|further|extra)(?=\s+[a-z])"
+INCREMENT_WORDS = ("more", "additional", "further", "extra")
+_INCREMENT = re.compile(rf"(?i)^\s+(?:{'|'.join(INCREMENT_WORDS)})(?=\s+[a-z])"
                         r"(?!\s+(?:than|of|and|or|to|in|on|at|from|by|with|as|were|was|are|is|"
                         r"have|had|has|will|would)\b)")
-# An earthquake's magnitude, after or before its figure; "measuring 6.1" needs a decimal or the
-# Richter scale ("measuring 30 feet" has its unit).
+# An earthquake's magnitude, after or before its figure; "measuring 6.1" needs a decimal when no
+# magnitude word or Richter scale follows ("measuring 30 feet" has its unit).
 _MAGNITUDE_AFTER = re.compile(r"(?i)^(?:-|\s)(?:magnitude|strength|richter)\b"
                               r"|^\s+on\s+the\s+richter")
 _MAGNITUDE_BEFORE = re.compile(r"(?i)\bmagnitude(?:\s+(?:of|at|was|is|as|to))?(?:\s+|-)$"
                                r"|\brichter\s+(?:scale\s+)?(?:reading\s+)?(?:of\s+)?$")
 _MEASURING_BEFORE = re.compile(r"(?i)\b(?:measuring|measured(?:\s+at)?|registering|registered"
                                r"(?:\s+at)?)\s+$")
-_RICHTER_AFTER = re.compile(r"(?i)^\s+on\s+the\s+richter")
 # "100-odd": a round figure with some more on top, up to this share above it.
 ODD_SHARE = 1.3
 CURRENCY_SIGNS = {"us$": "USD", "$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
@@ -452,8 +452,7 @@ def _magnitude(text: str, before: str, end: int, atom: re.Match[str]) -> bool:
         return False
     if _MAGNITUDE_AFTER.match(text[end:end + 30]) or _MAGNITUDE_BEFORE.search(before):
         return True
-    return bool(_MEASURING_BEFORE.search(before)) and (
-        "." in figure or bool(_RICHTER_AFTER.match(text[end:end + 30])))
+    return "." in figure and bool(_MEASURING_BEFORE.search(before))
 
 
 def _bounds(base: float, top: float, modifier: str | None, atom: re.Match[str],
