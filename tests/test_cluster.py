@@ -55,6 +55,30 @@ def test_events_close_after_the_date_window():
     assert late.event_id != first.event_id
 
 
+def test_a_recurring_story_does_not_chain_into_one_event_beyond_the_span_bound():
+    # one report every 40 days: each is within the open window of the last, so without a bound
+    # on the event's spread they chain into one event for ever
+    days = ["2025-01-01", "2025-02-10", "2025-03-22", "2025-05-01"]
+    for limit, expected in ((0, 1), (90, 2)):
+        grouper = OnlineGrouper(GroupingConfig(max_gap_days=45, max_span_days=limit))
+        events = {grouper.partial_fit(_features(str(i), STRIKE, date=day), i, None).event_id
+                  for i, day in enumerate(days)}
+        assert len(events) == expected
+        assert all((e.end and e.start) for e in grouper.events_.values())
+
+
+def test_repair_does_not_merge_events_whose_dates_together_spread_beyond_the_bound():
+    config = GroupingConfig(threshold=0.9, merge_threshold=0.3, max_gap_days=45,
+                            max_span_days=60)
+    grouper = OnlineGrouper(config)
+    lone = grouper.partial_fit(_features("a", "strike depot drone militia fuel fire",
+                                         date="2025-01-01"), 1, "A")
+    grouper.partial_fit(_features("b", STRIKE, ["Lena Ortiz"], date="2025-02-10"), 2, "B")
+    grouper.partial_fit(_features("c", STRIKE, ["Lena Ortiz"], date="2025-03-05"), 3, "C")
+    grouper.repair(4)
+    assert grouper.take_changes() == ([], []) and lone.event_id in grouper.events_
+
+
 def test_duplicate_joins_its_original_event():
     grouper = OnlineGrouper()
     first = grouper.partial_fit(_features("a", STRIKE), 1, "A")

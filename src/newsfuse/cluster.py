@@ -42,6 +42,7 @@ class GroupingConfig:
     agent_conflict: float = 0.2
     threshold: float = 0.25
     max_gap_days: int = 90
+    max_span_days: int = 90  # an event's dates never spread wider than this; 0: no bound
     merge_threshold: float = 0.2
     merge_max_size: int = 4  # 0 turns repairs off
 
@@ -144,7 +145,7 @@ class OnlineGrouper:
             for event_id in self.index_.get(key, ()):
                 hits[event_id] += 1
         day = _ordinal(features.date) if features.date else None
-        open_ids = [e for e in hits if self._is_open(e, day)
+        open_ids = [e for e in hits if self._is_open(e, day, day)
                     and _same_language(self.events_[e], features.language)]
         open_ids.sort(key=lambda e: (-hits[e], e))
         return open_ids[:MAX_CANDIDATES]
@@ -170,13 +171,18 @@ class OnlineGrouper:
         for entry in unwritten:
             heapq.heappush(self.closing_, entry)
 
-    def _is_open(self, event_id: str, day: int | None) -> bool:
-        """Whether the event's days come within the open window of `day` (an ordinal)."""
+    def _is_open(self, event_id: str, first: int | None, last: int | None) -> bool:
+        """Whether days `first` to `last` (ordinals) may join the event: they come within its
+        open window, and the joined event's dates stay within `max_span_days` (else a topic that
+        recurs every few weeks, such as one country's politics, chains into one event for ever)."""
         span = self.spans_.get(event_id)
-        if day is None or span is None:
+        if first is None or last is None or span is None:
             return True
-        gap = span[0] - day if day < span[0] else max(0, day - span[1])
-        return gap <= self.config.max_gap_days
+        gap = span[0] - last if last < span[0] else max(0, first - span[1])
+        if gap > self.config.max_gap_days:
+            return False
+        limit = self.config.max_span_days
+        return not limit or max(last, span[1]) - min(first, span[0]) <= limit
 
     def score(self, features: ArticleFeatures, record: EventRecord,
               own: dict[str, float] | None = None) -> Scored:
@@ -416,8 +422,11 @@ class OnlineGrouper:
 
     def _neighbours(self, features: ArticleFeatures, record: EventRecord) -> list[str]:
         """Candidate events at least as large as `record`, for a repair merge."""
+        first = _ordinal(record.start) if record.start else None
+        last = _ordinal(record.end) if record.end else None
         return [e for e in self.candidates(features) if e != record.id
-                and self.events_[e].n_articles >= record.n_articles]
+                and self.events_[e].n_articles >= record.n_articles
+                and self._is_open(e, first, last)]
 
     def _merge(self, record: EventRecord, other: EventRecord, scored: Scored, seq: int) -> None:
         listed = other.state.get("articles", [])
