@@ -40,10 +40,20 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from scale_stream import DATA, SETS, Written, base_corpus, overlap, stream, write_shards
+from scale_stream import (
+    DATA,
+    SETS,
+    Written,
+    base_corpus,
+    gold_events,
+    overlap,
+    stream,
+    write_shards,
+)
 
 TARGET_RATE, TARGET_DRIFT, TARGET_GB = 12.0, 1.3, 4.0
 PG_SIZES = """SELECT c.relname, CASE c.relkind WHEN 'r' THEN pg_table_size(c.oid)
@@ -245,6 +255,8 @@ def ingest_stream(shards: Iterable[Path], folder: Path, workers: int | None,
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     counts = store.counts()
     tables = table_sizes(store, bool(url))
+    if sink is None:  # a kept run prints it in its report, once the sittings are joined
+        print_quality(store)
     store.close()
     return Run(seconds=seconds, stored=counts["articles"], events=counts.get("events", 0),
                report=report, stages=clock.seconds, stage_cpu=clock.cpu, probe=probe,
@@ -346,6 +358,38 @@ def print_run(run: Run, written: Written, workers: int) -> float:
           f"{run.store_bytes / n / 1024:.1f} KB per article; largest tables and indexes: "
           + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in run.tables[:8]))
     return cpu_rate
+
+
+def print_quality(store: Any) -> None:
+    """Grouping quality over the stream: BCubed against the base article's event within its
+    replica, for the whole stream and for its first and last tenth, and the largest event."""
+    from sqlalchemy import select
+
+    from newsfuse.store import schema
+    from scoring import bcubed
+
+    a = schema.articles
+    rows = store.db.execute(select(a.c.id, a.c.event_id, a.c.published).order_by(a.c.seq)).all()
+    base = gold_events()
+    gold = {}
+    for article_id, _, _ in rows:
+        stem, replica = article_id.rsplit("-r", 1)
+        gold[article_id] = f"{base[stem]}#{replica}"
+    labels = {article_id: event for article_id, event, _ in rows if event}
+    members: dict[str, list[str]] = {}
+    for _, event, published in rows:
+        if event and published:
+            members.setdefault(event, []).append(published[:10])
+    widest = max((date.fromisoformat(max(d)) - date.fromisoformat(min(d))).days
+                 for d in members.values())
+    p, r, f = bcubed(gold, labels)
+    tenth = max(1, len(rows) // 10)
+    parts = [bcubed({i: gold[i] for i, _, _ in part}, labels)[2]
+             for part in (rows[:tenth], rows[-tenth:])]
+    print(f"grouping quality (gold: the base article's event within its replica): BCubed P "
+          f"{p:.3f} R {r:.3f} F1 {f:.3f}; first tenth F1 {parts[0]:.3f}, last tenth "
+          f"{parts[1]:.3f}; largest event {max(map(len, members.values())):,} articles, widest "
+          f"{widest} days")
 
 
 def print_reference(sample: list[str], workers: int, rate: float, cpu_rate: float) -> None:

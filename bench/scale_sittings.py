@@ -32,7 +32,16 @@ from typing import Any
 import newsfuse
 from newsfuse.pipeline import PipelineSettings
 from newsfuse.store import open_store
-from scale import Point, Probe, Run, ingest_stream, print_reference, print_run, table_sizes
+from scale import (
+    Point,
+    Probe,
+    Run,
+    ingest_stream,
+    print_quality,
+    print_reference,
+    print_run,
+    table_sizes,
+)
 from scale_stream import SHARD, Base, Written, stream, write_shards
 
 STORE = "scale-processes.db"
@@ -223,6 +232,7 @@ def report(folder: Path, plan: dict[str, Any], workers: int, reference: bool = T
                default=none)
     store = open_store(str(folder / STORE))
     counts, tables = store.counts(), table_sizes(store, False)
+    print_quality(store)
     store.close()
     run = Run(seconds=sum(r["seconds"] for r in done), stored=counts["articles"],
               events=counts.get("events", 0),

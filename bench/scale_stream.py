@@ -241,3 +241,17 @@ def overlap(corpus: list[Base], seed: int, count: int = 60) -> tuple[float, floa
     scores = [similarity(signature(b.text), signature(varier.vary(b.text, 1, 0)))
               for b in corpus[::step]]
     return sum(scores) / len(scores), max(scores)
+
+
+def gold_events() -> dict[str, str]:
+    """Base article id -> its gold event: the set's event, a DUC cluster, or the article itself
+    (MEANTIME, GeoVirus); read by the scorer only, never fed to ingest."""
+    gold = {}
+    for name in SETS:
+        with gzip.open(DATA / name / "dev.jsonl.gz", "rt", encoding="utf-8") as lines:
+            for line in lines:
+                item = json.loads(line)
+                for doc in item.get("documents") or [item]:
+                    event = item["id"] if "documents" in item else item.get("event") or doc["id"]
+                    gold[f"{name}-{doc['id']}"] = f"{name}:{event}"
+    return gold
