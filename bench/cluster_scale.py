@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cluster import load
-from newsfuse.cluster import GroupingConfig, OnlineGrouper, regroup
+from newsfuse.cluster import GroupingConfig, OnlineGrouper, final_event, regroup
 from newsfuse.features import ArticleFeatures
 from scoring import bcubed
 from tune_cluster import stored
@@ -144,14 +144,8 @@ def main() -> None:
         print(f"{point:>8,} {mean:11.3f} {mean / reference:6.2f}x")
     print(f"memory growth while grouping: {(rss_after - rss_before) / 1024:.0f} MB "
           f"(peak RSS {rss_after / 1024:.0f} MB; target: 50k within 1.5x of 1k, under 2 GB)")
-    final = {a: _final(merged_into, e) for a, e in labels.items()}
+    final = {a: final_event(merged_into, e) for a, e in labels.items()}
     _quality(final, gold, days, items, base_gold, config)
-
-
-def _final(merged_into: dict[str, str], event_id: str) -> str:
-    while event_id in merged_into:
-        event_id = merged_into[event_id]
-    return event_id
 
 
 def _quality(labels: dict[str, str], gold: dict[str, str], days: dict[str, date],

@@ -608,7 +608,7 @@ def regroup(items: Iterable[tuple[ArticleFeatures, int, str | None, str | None]]
     labels: dict[str, str] = {}
     merged_into: dict[str, str] = {}
     for features, seq, title, original in items:
-        hint = _final(merged_into, labels[original]) if original in labels else None
+        hint = final_event(merged_into, labels[original]) if original in labels else None
         labels[features.article_id] = grouper.partial_fit(features, seq, title, hint).event_id
         grouper.take_dirty()  # as if written, so that events can leave the window
         if len(labels) % window == 0:
@@ -618,10 +618,10 @@ def regroup(items: Iterable[tuple[ArticleFeatures, int, str | None, str | None]]
     grouper.repair(len(labels))
     for change in grouper.take_changes()[0]:
         merged_into[change.other_id] = change.event_id
-    return {article: _final(merged_into, event) for article, event in labels.items()}
+    return {article: final_event(merged_into, event) for article, event in labels.items()}
 
 
-def _final(merged_into: dict[str, str], event_id: str) -> str:
+def final_event(merged_into: dict[str, str], event_id: str) -> str:
     """The event an event id ended up in after merges."""
     while event_id in merged_into:
         event_id = merged_into[event_id]
