@@ -518,6 +518,20 @@ def test_a_yearless_day_in_a_future_clause_is_next_years(nlp):
     assert dated(nlp, "The film will open on May 4, 2019.", "2017-11-20")[0][1] == 20190504
 
 
+def test_an_undated_report_states_days_without_a_year(nlp):
+    text = "On November 19, the frigate sank a trawler. The November 18 sinking drew protests."
+    doc = nlp(text)
+    from newsfuse.extract.times import find_times
+
+    found = [c for c in find_claims(text, doc, find_times(text, None, doc), None)
+             if c.predicate == "date"]
+    assert [(c.text, c.low, c.high, c.unit, c.subject) for c in found] == [
+        ("November 19", 1119, 1119, "month_day", "sink"),
+        ("November 18", 1118, 1118, "month_day", "sinking")]
+    assert dated(nlp, "On November 19, the frigate sank a trawler.", "2008-11-25") == [
+        ("November 19", 20081119, "sink")]
+
+
 def test_holidays_are_dated_nearest_the_publication(nlp):
     text = "The ferry left at 11:50 p.m. on New Year's Eve and docked on New Year's Day."
     assert dated(nlp, text, "2018-01-01T09:00:00") == [

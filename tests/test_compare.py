@@ -187,6 +187,20 @@ def test_stated_dates_are_compared_as_days():
     assert statuses(facts) == [("date", "disputed")]
 
 
+def test_days_without_a_year_dispute_each_other_but_never_a_full_date():
+    def day(article: str, low: float, unit: str) -> tuple[str, Claim]:
+        return article, measure("date", low, "sink", "November 19", unit)
+
+    assert statuses(compare_claims([day("a", 1118, "month_day"), day("b", 1119, "month_day")])
+                    ) == [("date", "disputed")]
+    assert statuses(compare_claims([day("a", 1119, "month_day"), day("b", 1119, "month_day")])
+                    ) == [("date", "agreed")]
+    apart = compare_claims([day("a", 1231, "month_day"), day("b", 101, "month_day")])
+    assert statuses(apart) == [("date", "disputed")]  # a day of the year is no magnitude
+    mixed = compare_claims([day("a", 1119, "month_day"), day("b", 20081119, "date")])
+    assert statuses(mixed) == [("date", "single_source"), ("date", "single_source")]
+
+
 def test_a_dispute_names_each_value_once_whatever_its_case():
     facts = compare_claims([("a", claim("count", 3, 3, "tank", "three")),
                             ("b", claim("count", 3, 3, "tank", "Three")),

@@ -96,6 +96,7 @@ tumbled tumble plunged plunge slid slide soared soar sank sink traded trade trad
 close closing opened open rallied rally""".split())
 DATE_SLACK_DAYS = 1
 DATE_CLAIM_SLACK_YEARS = 1  # dates further apart are other happenings ("2002" vs "2003" is one)
+DATE_UNITS = frozenset({"date", "month_day"})  # month_day: a day without a year, undated reports
 # "an estimated N" reads as "about N" (a range), but its best estimate is the estimate's own
 # figure: half as wide, so "an estimated $1.9 billion" and "$2.07 billion" are two figures while
 # "an estimated 150" and "151" are one.
@@ -302,7 +303,7 @@ def _trigger_class(trigger: str | None) -> int | None:
 def _far_apart(a: Claim, b: Claim) -> bool:
     """Figures an order of magnitude apart ("two" and "25,500" killed) count different things."""
     low_a, low_b = estimate(a)[0], estimate(b)[0]
-    if low_a is None or low_b is None or min(low_a, low_b) <= 0:
+    if a.unit in DATE_UNITS or low_a is None or low_b is None or min(low_a, low_b) <= 0:
         return False
     return max(low_a, low_b) / min(low_a, low_b) >= MAGNITUDE and max(low_a, low_b) >= 20
 
@@ -337,7 +338,7 @@ def _same_thing(a: _Item, b: _Item) -> bool:
         return False
     subjects_ok = (_same_figure(a.claim, b.claim) and not _owners_differ(
         a.claim.subject, b.claim.subject)) or subjects_compatible(a.claim.subject, b.claim.subject)
-    dated = a.claim.unit == "date" and b.claim.unit == "date"  # their own figures say when
+    dated = a.claim.unit in DATE_UNITS and b.claim.unit in DATE_UNITS  # their figures say when
     return subjects_ok and (dated or _dates_compatible(a.date, b.date)) and \
         not _far_apart(a.claim, b.claim)
 

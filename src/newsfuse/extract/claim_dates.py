@@ -5,6 +5,8 @@ held as YYYYMMDD numbers, plus fixed-date holidays ("New Year's Eve" = 31 Decemb
 nearest the publication date). `times` gives a yearless month-day the publication year unless
 that lands after publication; a claim judges with tense too: a yearless day before publication in
 a clause that speaks of the future ("will be in theaters May 4", "is set for") is next year's.
+A report with no publication date still states days ("sank on November 19"): those become
+`month_day` claims (MMDD numbers), comparable with each other and never with full dates.
 The subject of a date or time is what happened then (the verb's lemma, "land", "take-off", or the
 noun, "sting operation"), none for speech verbs ("said on May 4").
 """
@@ -36,17 +38,19 @@ _HOLIDAY = re.compile(r"(?i)\b(?:new\s+year[’']s\s+(?:day|eve)|christmas\s+(?:
                       r"boxing\s+day|valentine[’']s\s+day|halloween|fourth\s+of\s+july)\b")
 
 
-def occasion(token: Any) -> tuple[str | None, str | None]:
+def occasion(token: Any, wording: range | None = None) -> tuple[str | None, str | None]:
     """(subject, trigger) of a time or date: the verb or noun it dates ("landed at 10 p.m." ->
-    "land"; "a 2015 sting operation" -> "sting operation"); no subject for speech verbs."""
+    "land"; "a 2015 sting operation" -> "sting operation"); no subject for speech verbs. The
+    characters of `wording` (the whole date) never enter the subject ("the November 18
+    sinking" -> "sinking")."""
+    skip = wording or range(token.idx, token.idx + len(token.text))
     slot = token.head if token.lower_ == "ago" else token  # "met 25 years ago": the meeting
     while slot.dep_ in ("nummod", "compound", "npadvmod", "appos", "quantmod", "nmod", "pobj",
                         "prep", "conj") and slot.head.i != slot.i and \
             slot.pos_ not in ("VERB", "AUX"):
         if slot.dep_ in ("compound", "nummod", "amod") and slot.head.pos_ == "NOUN" and \
                 slot.head.i > slot.i:
-            return subject_of(slot.head, range(token.idx, token.idx + len(token.text))), \
-                str(slot.head.text)
+            return subject_of(slot.head, skip), str(slot.head.text)
         slot = slot.head
     if slot.pos_ in ("VERB", "AUX") and slot.i != token.i:
         lemma = slot.lemma_.lower()
@@ -64,6 +68,7 @@ _MONTH_WORD = re.compile(r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:
                          r"dec(?:ember)?)\b\.?")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _YEARS_AGO = re.compile(r"(?i)\b(?:years?|decades?)\s+ago$")  # "25 years ago": a year, resolved
+_YEARLESS_DAY = re.compile(r"XXXX-([01]\d)-([0-3]\d)")
 
 
 def date_claims(text: str, doc: Any, times: Sequence[TimeExpr],
@@ -73,6 +78,10 @@ def date_claims(text: str, doc: Any, times: Sequence[TimeExpr],
     (`compare_dates`). A yearless day that `times` put before publication moves on a year when
     its clause speaks of the future ("will be in theaters on May 4")."""
     for time in times:
+        month_day = _yearless_day(time, published)
+        if month_day is not None:
+            yield from _month_day_claim(text, doc, time, month_day)
+            continue
         if not time.low or not time.high or not time.value[:4].isdigit():
             continue  # "since 2010" and "until November 2018" state their dates too
         month = _MONTH_WORD.search(time.text)
@@ -92,16 +101,30 @@ def date_claims(text: str, doc: Any, times: Sequence[TimeExpr],
         if published and low == high and low[:10] < published[:10] and \
                 not _YEAR.search(time.text) and _future(phrase_head(tokens)):
             low = high = _next_year(low[:10])
-        yield _date_claim(text, tokens, start, end, low, high)
+        yield _date_claim(text, tokens, start, end, _day_number(low), _day_number(high))
     yield from _holidays(text, doc, published)
 
 
-def _date_claim(text: str, tokens: list[Any], start: int, end: int, low: str,
-                high: str) -> Claim:
-    subject, trigger = occasion(phrase_head(tokens))
+def _yearless_day(time: TimeExpr, published: str | None) -> float | None:
+    """A month and day that no year pins down, in a report without a publication date: MMDD."""
+    found = _YEARLESS_DAY.fullmatch(time.value) if not published and time.type == "DATE" \
+        else None
+    return float(found.group(1) + found.group(2)) if found else None
+
+
+def _month_day_claim(text: str, doc: Any, time: TimeExpr, month_day: float) -> Iterator[Claim]:
+    tokens = tokens_in(doc, time.start, time.end)
+    wording = text[time.start:time.end]
+    if tokens and wording == wording.strip() and _MONTH_WORD.search(wording):
+        yield _date_claim(text, tokens, time.start, time.end, month_day, month_day, "month_day")
+
+
+def _date_claim(text: str, tokens: list[Any], start: int, end: int, low: float, high: float,
+                unit: str = "date") -> Claim:
+    subject, trigger = occasion(phrase_head(tokens), range(start, end))
     wording = text[start:end]
-    return Claim(predicate="date", subject=subject, low=_day_number(low), high=_day_number(high),
-                 unit="date", value=wording, text=wording, start=start, end=end,
+    return Claim(predicate="date", subject=subject, low=low, high=high,
+                 unit=unit, value=wording, text=wording, start=start, end=end,
                  attribution=attribution(tokens[0].sent, tokens[0]), trigger=trigger)
 
 
@@ -137,7 +160,8 @@ def _holidays(text: str, doc: Any, published: str | None) -> Iterator[Claim]:
         when = min(dates, key=lambda d: abs(_days(d) - _days(day)))
         tokens = tokens_in(doc, match.start(), match.end())
         if tokens:
-            yield _date_claim(text, tokens, match.start(), match.end(), when, when)
+            yield _date_claim(text, tokens, match.start(), match.end(), _day_number(when),
+                              _day_number(when))
 
 
 def _days(day: str) -> int:
