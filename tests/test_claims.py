@@ -289,11 +289,22 @@ def test_seed_reports(nlp, seeds):
      1155, 1155),
     ("Power returned shortly after midnight in the valley.", "shortly after midnight", 0, 30),
     ("The vote closed at 21:30 local time in the capital.", "21:30 local time", 1290, 1290),
+    ("The fire broke out about 8.40pm on Friday.", "about 8.40pm", 1230, 1250),
+    ("The fire broke out on the roof at about 2045 GMT on Friday.", "about 2045 GMT", 1235,
+     1255),
+    ("The ship sent a message at 1100 hrs IST that it was under attack.", "1100 hrs", 660, 660),
+    ("Polls opened at 0300 hours local time in the north.", "0300 hours local time", 180, 180),
 ])
 def test_times_of_day_are_minutes_after_midnight(nlp, text, wording, low, high):
     claim = one(nlp, text, "time")
     assert (claim.text, claim.low, claim.high, claim.unit) == (wording, low, high,
                                                                "minute_of_day")
+
+
+def test_millions_written_mm_after_a_currency_sign_are_money():
+    found = find_numbers("He wants more than $21MM a year, near the $27.5MM of a 9mm rival.")
+    assert [(p.kind, p.unit, p.low) for p in found] == [
+        ("money", "USD", 21e6), ("money", "USD", 27.5e6), ("distance", "mm", 9)]
 
 
 def test_clock_figures_without_a_cue_are_not_times(nlp):

@@ -95,6 +95,7 @@ CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EU
                   "shekels": "ILS", "dinars": "IQD", "riyals": "SAR", "lira": "TRY",
                   "naira": "NGN", "rand": "ZAR", "francs": "CHF", "pesos": "MXN"}
 _CUR_BEFORE = re.compile(r"(?i)(?<![\w$])(us\$|hk\$|a\$|c\$|\$|£|€|¥|₹|rs\.?|usd|eur|gbp)\s*$")
+_MM_AFTER = re.compile(r"(?i)mm\b")
 _CUR_AFTER = re.compile(r"(?i)^\s+(?:of\s+)?(" + "|".join(
     sorted(CURRENCY_WORDS, key=len, reverse=True)) + r")\b")
 # Unit as written -> (kind, canonical unit). Order matters: longer spellings first.
@@ -293,6 +294,9 @@ def _phrase(text: str, atom: re.Match[str],
         end = high_atom.end()
     if mod_match is not None:
         start -= len(before) - mod_match.start()
+    million = _MM_AFTER.match(text, end) if cur and high_atom is None else None
+    if million:  # "$27.5MM": the financial shorthand for millions, not millimetres
+        base, top, end = base * 1e6, top * 1e6, million.end()
     fraction = _FRACTION_AFTER.match(text[end:end + 12]) if high_atom is None else None
     unit: str | None
     if fraction is not None:
@@ -492,8 +496,10 @@ def _tolerance(value: float) -> float:
 
 # --- times of day -------------------------------------------------------------------------
 
+# "8.40pm" (British) as "8:40pm"; "2045 GMT" and "1100 hrs IST" (military, four digits and a zone)
 _CLOCK = re.compile(
-    r"(?i)(?<![\w:.])(?:(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.|[ap]m\b|[ap]\.m\b)"
+    r"(?i)(?<![\w:.])(?:(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.|[ap]m\b|"
+    r"[ap]\.m\b)|(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)\s*(?:GMT|UTC|hrs|hours\s+(?:GMT|UTC|local(?:\s+time)?))\b"
     r"|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)(?![\d:])(?P<tail>\s*(?:[A-Z]{2,4}\b|local\s+time\b|"
     r"hrs\b|h\b)|(?:\s+\w+day)?\s+(?:morning|afternoon|evening|night|tonight)\b)?"
     r"|(?P<word>noon|midday|midnight)\b|(?P<oc>\d{1,2}|" + "|".join(_SMALL[1:13]) +
@@ -540,6 +546,9 @@ def _clock_minute(text: str, match: re.Match[str]) -> tuple[float | None, int]:
         part = _DAYPART.match(text[match.end():match.end() + 25])
         end = match.end() + (part.end() if part else 0)
         return (_twelve(hour, part.group("part")) if hour and part else hour and hour * 60), end
+    if match.group("mil"):
+        digits = match.group("mil")
+        return float(int(digits[:2]) * 60 + int(digits[2:])), match.end()
     if match.group("h"):
         hour, minutes = int(match.group("h")), int(match.group("m") or 0)
         if not 1 <= hour <= 12:
@@ -565,7 +574,7 @@ def _twelve(hour: float, part: str) -> float:
 
 def _clock_bounds(minute: float, modifier: str | None,
                   match: re.Match[str]) -> tuple[float | None, float | None]:
-    whole = not (match.group("m") or match.group("m24"))
+    whole = not (match.group("m") or match.group("m24") or match.group("mil"))
     if modifier == "about":
         reach = CLOCK_ABOUT_HOUR if whole else CLOCK_ABOUT_MINUTE
         return max(0.0, minute - reach), minute + reach
