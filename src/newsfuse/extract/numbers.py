@@ -499,7 +499,8 @@ def _tolerance(value: float) -> float:
 # "8.40pm" (British) as "8:40pm"; "2045 GMT" and "1100 hrs IST" (military, four digits and a zone)
 _CLOCK = re.compile(
     r"(?i)(?<![\w:.])(?:(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.|[ap]m\b|"
-    r"[ap]\.m\b)|(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)\s*(?:GMT|UTC|hrs|hours\s+(?:GMT|UTC|local(?:\s+time)?))\b"
+    r"[ap]\.m\b)|(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)\s*"
+    r"(?:GMT|UTC|hrs|hours\s+(?:GMT|UTC|local(?:\s+time)?))\b"
     r"|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)(?![\d:])(?P<tail>\s*(?:[A-Z]{2,4}\b|local\s+time\b|"
     r"hrs\b|h\b)|(?:\s+\w+day)?\s+(?:morning|afternoon|evening|night|tonight)\b)?"
     r"|(?P<word>noon|midday|midnight)\b|(?P<oc>\d{1,2}|" + "|".join(_SMALL[1:13]) +
