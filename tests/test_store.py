@@ -327,6 +327,29 @@ def test_events_come_newest_first_by_date_then_arrival(db):
     assert db.get_event("e-c").state == {"terms": {"pier": 1.0}, "n": 1}
 
 
+def test_a_resumed_run_loads_only_the_events_still_in_the_grouping_window(db):
+    """Memory follows the active window: events that ended more than `max_gap_days` before
+    the store's last day left the grouper's window and are not loaded again on resume."""
+    from newsfuse.pipeline import PipelineSettings, Runner
+
+    def grouped(name: str, seq: int, start: str | None, end: str | None) -> EventRecord:
+        state = {"terms": {"pier": 1.0}, "people": {}, "orgs": {}, "places": {},
+                 "quantities": {}, "n": 1}
+        return EventRecord(id=name, title=name, start=start, end=end, n_articles=1,
+                           first_seq=seq, last_seq=seq, state=state)
+
+    assert db.last_event_day() is None
+    db.write_batch(Batch(events=[grouped("e-old", 1, "2025-01-02", "2025-01-05"),
+                                 grouped("e-edge", 2, "2025-02-10", "2025-03-03"),
+                                 grouped("e-undated", 3, None, None),
+                                 grouped("e-new", 4, "2025-06-01", "2025-06-01")]))
+    assert db.last_event_day() == "2025-06-01"
+    assert [e.id for e in db.event_states("2025-03-04")] == ["e-undated", "e-new"]
+    assert len(list(db.event_states())) == 4
+    runner = Runner(db, PipelineSettings())  # 90 days before 2025-06-01 is 2025-03-03
+    assert sorted(runner.grouper.events_) == ["e-edge", "e-new", "e-undated"]
+
+
 def test_get_event_takes_a_unique_prefix_and_no_wildcards(db):
     db.write_batch(Batch(events=[event("e-ab12", 1, 1), event("e-ab34", 2, 2),
                                  event("e-ab", 3, 3), event("e-x_1", 4, 4)]))

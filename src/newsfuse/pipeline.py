@@ -6,6 +6,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -98,6 +99,15 @@ def ingest(paths: Iterable[str | Path], store: Store, settings: PipelineSettings
     return Runner(store, settings, progress).run(read_inputs(paths, settings.inputs))
 
 
+def window_start(last_day: str | None, config: GroupingConfig) -> str | None:
+    """The first day an event may end on and still take articles once a stream has reached
+    `last_day`: older events left the grouper's window (`OnlineGrouper._expire`), so a resumed
+    run loads only the others and its memory follows the active window, not the store's history."""
+    if not last_day:
+        return None
+    return (date.fromisoformat(last_day[:10]) - timedelta(days=config.max_gap_days)).isoformat()
+
+
 class Runner:
     """Drives the stages over windows of raw articles and commits each batch."""
 
@@ -107,7 +117,8 @@ class Runner:
         self.settings = settings
         self.progress = progress or _no_progress
         self.report = IngestReport()
-        self.grouper = OnlineGrouper(settings.grouping).load(list(store.event_states()))
+        open_after = window_start(store.last_event_day(), settings.grouping)
+        self.grouper = OnlineGrouper(settings.grouping).load(list(store.event_states(open_after)))
         self.seq = store.next_seq()
         self.mark = store.change_mark()
         self.runner: BatchRunner | None = None

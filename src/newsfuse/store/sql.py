@@ -353,11 +353,20 @@ class SqlStore:
                             reasons=tuple(Reason(**x) for x in json.loads(r[4])),
                             article_ids=tuple(json.loads(r[5])), at_seq=r[6]) for r in rows]
 
-    def event_states(self) -> Iterator[EventRecord]:
-        """Every event with its grouping state, oldest first."""
-        query = select(s.events).order_by(s.events.c.first_seq, s.events.c.id)
+    def event_states(self, open_after: str | None = None) -> Iterator[EventRecord]:
+        """Every event with its grouping state, oldest first; with `open_after` (a day), only
+        the events that end on or after it or have no dates: those a grouper may still join."""
+        e = s.events.c
+        query = select(s.events).order_by(e.first_seq, e.id)
+        if open_after is not None:
+            query = query.where(or_(e.end.is_(None), e.end >= open_after))
         for row in self.db.execute(query).all():
             yield _event(row)
+
+    def last_event_day(self) -> str | None:
+        """The latest day any event reaches (None: no event has dates)."""
+        day = self.db.execute(select(func.max(s.events.c.end))).scalar_one()
+        return str(day) if day else None
 
     def get_event(self, event_id: str) -> EventRecord:
         """One event by id (a unique prefix is enough)."""
