@@ -328,9 +328,10 @@ def test_events_come_newest_first_by_date_then_arrival(db):
 
 
 def test_a_resumed_run_loads_only_the_events_still_in_the_grouping_window(db):
-    """Memory follows the active window: events that ended more than `max_gap_days` before
-    the store's last day left the grouper's window and are not loaded again on resume."""
-    from newsfuse.pipeline import PipelineSettings, Runner
+    """Memory follows the active window: a run loads the stored events that its articles (a
+    happening up to 30 days before publication, and 90 days of window) may still join."""
+    from newsfuse.cluster import GroupingConfig
+    from newsfuse.pipeline import window_start
 
     def grouped(name: str, seq: int, start: str | None, end: str | None) -> EventRecord:
         state = {"terms": {"pier": 1.0}, "people": {}, "orgs": {}, "places": {},
@@ -340,14 +341,20 @@ def test_a_resumed_run_loads_only_the_events_still_in_the_grouping_window(db):
 
     assert db.last_event_day() is None
     db.write_batch(Batch(events=[grouped("e-old", 1, "2025-01-02", "2025-01-05"),
-                                 grouped("e-edge", 2, "2025-02-10", "2025-03-03"),
+                                 grouped("e-edge", 2, "2025-01-10", "2025-02-01"),
                                  grouped("e-undated", 3, None, None),
                                  grouped("e-new", 4, "2025-06-01", "2025-06-01")]))
-    assert db.last_event_day() == "2025-06-01"
-    assert [e.id for e in db.event_states("2025-03-04")] == ["e-undated", "e-new"]
-    assert len(list(db.event_states())) == 4
-    runner = Runner(db, PipelineSettings())  # 90 days before 2025-06-01 is 2025-03-03
-    assert sorted(runner.grouper.events_) == ["e-edge", "e-new", "e-undated"]
+    last, config = db.last_event_day(), GroupingConfig()
+    assert last == "2025-06-01"
+    going_on = window_start("2025-06-01", last, config)  # 2025-06-01 - 30 - 90 days
+    assert going_on == "2025-02-01"
+    assert [e.id for e in db.event_states(going_on)] == ["e-edge", "e-undated", "e-new"]
+    back_dated = window_start("2025-02-20", last, config)  # older articles reach older events
+    assert back_dated == "2024-10-23"
+    assert [e.id for e in db.event_states(back_dated)] == ["e-old", "e-edge", "e-undated",
+                                                           "e-new"]
+    assert window_start(None, last, config) is None and window_start("2025-06-01", None,
+                                                                      config) is None
 
 
 def test_get_event_takes_a_unique_prefix_and_no_wildcards(db):

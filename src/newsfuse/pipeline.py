@@ -20,7 +20,7 @@ from newsfuse.errors import (
     REJECT_STAGE,
     StageError,
 )
-from newsfuse.features import features_of
+from newsfuse.features import EVENT_DAY_REACH, features_of
 from newsfuse.ingest import InputOptions, read_inputs
 from newsfuse.model import Analysis, Article, RawArticle, Rejection, content_hash, derive_article_id
 from newsfuse.ray_engine import BatchRunner, make_runner
@@ -99,13 +99,19 @@ def ingest(paths: Iterable[str | Path], store: Store, settings: PipelineSettings
     return Runner(store, settings, progress).run(read_inputs(paths, settings.inputs))
 
 
-def window_start(last_day: str | None, config: GroupingConfig) -> str | None:
-    """The first day an event may end on and still take articles once a stream has reached
-    `last_day`: older events left the grouper's window (`OnlineGrouper._expire`), so a resumed
-    run loads only the others and its memory follows the active window, not the store's history."""
-    if not last_day:
+def window_start(first_published: str | None, last_day: str | None,
+                 config: GroupingConfig) -> str | None:
+    """The first day a stored event may end on and still take this run's articles, whose
+    earliest publication day is `first_published`, the store having reached `last_day`: events
+    that ended earlier left the grouper's window (`OnlineGrouper._expire`), so a resumed run
+    loads only the others and its memory follows the active window, not the store's history.
+    None: load them all (no dated events, or undated articles, which every event stays open to).
+    """
+    if not last_day or not first_published:
         return None
-    return (date.fromisoformat(last_day[:10]) - timedelta(days=config.max_gap_days)).isoformat()
+    earliest = date.fromisoformat(first_published[:10]) - timedelta(days=EVENT_DAY_REACH)
+    reach = min(earliest, date.fromisoformat(last_day[:10]))
+    return (reach - timedelta(days=config.max_gap_days)).isoformat()
 
 
 class Runner:
@@ -117,8 +123,8 @@ class Runner:
         self.settings = settings
         self.progress = progress or _no_progress
         self.report = IngestReport()
-        open_after = window_start(store.last_event_day(), settings.grouping)
-        self.grouper = OnlineGrouper(settings.grouping).load(list(store.event_states(open_after)))
+        self.grouper = OnlineGrouper(settings.grouping)
+        self.loaded = False  # the stored events are loaded with the first window (`_load`)
         self.seq = store.next_seq()
         self.mark = store.change_mark()
         self.runner: BatchRunner | None = None
@@ -144,6 +150,8 @@ class Runner:
         self.progress("read", len(window), None)
         if not prepared:
             return
+        if not self.loaded:
+            self._load(prepared)
         self.queued += len(prepared)
         size = self.settings.batch_size
         batches = [prepared[i:i + size] for i in range(0, len(prepared), size)]
@@ -160,6 +168,16 @@ class Runner:
             self._catch_up([])
             self._repair()
             self.mark = self.store.change_mark()
+
+    def _load(self, prepared: list[Prepared]) -> None:
+        """Give the grouper the stored events the first window's articles may join (a window is
+        in time order, so its first dated article is its earliest)."""
+        first = next((p.article.published for p in prepared if p.article.published), None)
+        dated_only = all(p.article.published for p in prepared)
+        open_after = window_start(first if dated_only else None, self.store.last_event_day(),
+                                  self.settings.grouping)
+        self.grouper.load(list(self.store.event_states(open_after)))
+        self.loaded = True
 
     def _catch_up(self, batch: list[Prepared]) -> None:
         """Take in what other processes wrote since our last write: their events and seqs."""
